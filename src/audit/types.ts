@@ -1,0 +1,192 @@
+/**
+ * The audit's data: its resolved configuration, the per-sample records that go into samples.jsonl,
+ * the per-benchmark results that go into results.json, and the progress events the UI and the
+ * plain logger consume. Everything here is plain JSON-serialisable data.
+ */
+
+export type Mode = 'compat' | 'fixed';
+export type Verdict = 'clean' | 'suspicious' | 'contaminated';
+export type FailOn = 'contaminated' | 'suspicious' | 'never';
+export type SamplingMethod = 'seeded' | 'python-compat';
+
+export interface BenchmarkSpec {
+  /** Name shown in reports, e.g. "arc" (or a custom name). */
+  readonly name: string;
+  /** Task adapter: arc, mmlu, truthfulqa, gsm8k, hellaswag, winogrande, custom. */
+  readonly task: string;
+  /** File, folder or hub dataset id. */
+  readonly path: string;
+  readonly split?: string;
+  /** Adapter options, e.g. { template: "{q} {a}" } for custom, { keepFinalAnswer: true } for gsm8k. */
+  readonly options?: Readonly<Record<string, string | number | boolean>>;
+}
+
+export interface Thresholds {
+  readonly suspicious: number;
+  readonly contaminated: number;
+}
+
+export interface AuditConfig {
+  readonly target: string;
+  readonly reference: string;
+  /** transformers.js file variant: fp32, fp16, q8, ... */
+  readonly dtype?: string;
+  readonly benchmarks: readonly BenchmarkSpec[];
+  readonly samples: number;
+  readonly seed: number;
+  readonly sampling: SamplingMethod;
+  /** Detector specs, e.g. ["loss", "min-k:k=0.2", "min-k-plus-plus"]. */
+  readonly detectors: readonly string[];
+  /** Neighbours per sample (M). */
+  readonly neighbours: number;
+  /** Fraction of words kept as the neighbour prefix. */
+  readonly prefixRatio: number;
+  /** A sample is flagged when its rank s < cut. */
+  readonly cut: number;
+  readonly mode: Mode;
+  readonly earlyStop: boolean;
+  readonly thresholds: Thresholds;
+  readonly failOn: FailOn;
+  readonly strict: boolean;
+  readonly cache: { readonly enabled: boolean; readonly dir: string };
+  /** Report files; format from the extension (.json, .jsonl, .md). Empty: reports/<timestamp>-<target>/. */
+  readonly outputs: readonly string[];
+  readonly outDir?: string;
+  /** Batch size for scoring. */
+  readonly batchSize: number;
+}
+
+export interface LowToken {
+  readonly text: string;
+  /** Position in the token sequence. */
+  readonly position: number;
+  readonly logprob: number;
+}
+
+export interface NeighbourRecord {
+  readonly text: string;
+  /** Target's scores, keyed by detector key. */
+  readonly scores: Readonly<Record<string, number>>;
+}
+
+/** One line of samples.jsonl. */
+export interface SampleRecord {
+  readonly id: string;
+  readonly benchmark: string;
+  readonly rowIndex: number;
+  readonly textHash: string;
+  readonly text: string;
+  readonly label?: 'member' | 'non-member';
+  /** Target's per-sample scores, keyed by detector key (higher = more member-like). */
+  readonly scores: Readonly<Record<string, number>>;
+  /** The same detectors with the reference model in the target's seat (the control). */
+  readonly controlScores: Readonly<Record<string, number>>;
+  /** Neighbour rank s per detector key, target and control. */
+  readonly ranks: Readonly<Record<string, number>>;
+  readonly controlRanks: Readonly<Record<string, number>>;
+  /** s < cut per detector key. */
+  readonly flags: Readonly<Record<string, boolean>>;
+  readonly controlFlags: Readonly<Record<string, boolean>>;
+  readonly neighboursScored: number;
+  readonly neighboursTotal: number;
+  /** Target's lowest-probability tokens (the Min-K% set), in text order. */
+  readonly lowestTokens: readonly LowToken[];
+  /** A few neighbours with their scores, for the drill-down. */
+  readonly neighbourExamples: readonly NeighbourRecord[];
+  /** Every token of the text under the target, for highlighting. */
+  readonly tokens: readonly { readonly text: string; readonly logprob: number | null }[];
+  readonly ppl: number;
+}
+
+export interface Interval {
+  readonly low: number;
+  readonly high: number;
+}
+
+export interface DetectorResult {
+  /** Detector key as configured, e.g. "min-k:k=0.2". */
+  readonly detector: string;
+  readonly contamination: number;
+  readonly interval: Interval;
+  /** Expected contamination % if original and neighbours were exchangeable. */
+  readonly nullRate: number;
+  /** One-sided binomial test of contamination against nullRate. */
+  readonly pValue: number;
+  readonly control: { readonly contamination: number; readonly interval: Interval };
+  /** Target % minus control %, with a paired bootstrap 95% interval. */
+  readonly difference: { readonly value: number; readonly low: number; readonly high: number };
+  /** Wilcoxon signed-rank test of target vs reference per-sample scores. */
+  readonly wilcoxon: { readonly statistic: number; readonly pValue: number; readonly n: number };
+  readonly verdict: Verdict;
+  readonly samples: number;
+  /** Labelled evaluation, when samples carry member/non-member labels. */
+  readonly labelled?: {
+    readonly auroc: number;
+    readonly interval: Interval;
+    readonly tprAtFpr: Readonly<Record<string, number>>;
+    readonly fprAt95Tpr: number;
+    readonly members: number;
+    readonly nonMembers: number;
+  };
+}
+
+export interface BenchmarkResult {
+  readonly name: string;
+  readonly task: string;
+  readonly source: string;
+  readonly split: string;
+  readonly rowsRead: number;
+  readonly skipped: number;
+  readonly skippedReasons: readonly { readonly reason: string; readonly count: number }[];
+  readonly samplesPlanned: number;
+  readonly samplesScored: number;
+  readonly errors: number;
+  readonly errorMessages: readonly string[];
+  readonly cacheHits: number;
+  readonly neighboursScored: number;
+  /** Neighbours not sampled or scored thanks to exact early stopping. */
+  readonly neighboursSaved: number;
+  readonly durationMs: number;
+  readonly detectors: readonly DetectorResult[];
+  readonly notes: readonly string[];
+}
+
+export interface ModelInfo {
+  readonly id: string;
+  readonly path: string;
+  readonly fingerprint: string;
+  readonly layout: string;
+  readonly dtype: string;
+}
+
+export interface AuditResults {
+  readonly schemaVersion: 1;
+  readonly tool: { readonly name: 'contam'; readonly version: string };
+  readonly partial: boolean;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly durationMs: number;
+  readonly command: string;
+  readonly config: AuditConfig;
+  readonly models: { readonly target: ModelInfo; readonly reference: ModelInfo };
+  readonly benchmarks: readonly BenchmarkResult[];
+  readonly modelCalls: number;
+}
+
+/** A running estimate for one benchmark and detector. */
+export interface Estimate {
+  readonly detector: string;
+  readonly contamination: number;
+  readonly interval: Interval;
+  readonly control: number;
+  readonly verdict: Verdict;
+}
+
+export type AuditEvent =
+  | { readonly type: 'start'; readonly config: AuditConfig; readonly models: AuditResults['models']; readonly plan: readonly { readonly benchmark: string; readonly total: number }[] }
+  | { readonly type: 'benchmark-start'; readonly benchmark: string; readonly total: number }
+  | { readonly type: 'sample-done'; readonly benchmark: string; readonly sample: SampleRecord; readonly done: number; readonly total: number; readonly cached: boolean; readonly estimates: readonly Estimate[]; readonly neighboursScored: number; readonly neighboursSaved: number }
+  | { readonly type: 'sample-error'; readonly benchmark: string; readonly sampleId: string; readonly message: string }
+  | { readonly type: 'benchmark-done'; readonly result: BenchmarkResult }
+  | { readonly type: 'warning'; readonly message: string }
+  | { readonly type: 'done'; readonly results: AuditResults };
