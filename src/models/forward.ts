@@ -1,0 +1,73 @@
+/** One forward pass over a padded batch: builds every input the signature asks for. */
+import { HEAD, ort, type Feeds, type OpenedSession } from './session.js';
+import type { IntType, KvSpec } from './signature.js';
+
+export interface ForwardInput {
+  /** New token ids, [batch, seq] row-major. */
+  readonly ids: readonly number[][];
+  /** Mask over past + new tokens per row (1 real, 0 pad). */
+  readonly mask: readonly number[][];
+  /** KV tensors in signature order, or undefined for an empty past. */
+  readonly past?: readonly ort.Tensor[];
+  /** Scoring head: the token each position should predict, [batch, seq]. */
+  readonly targets?: readonly number[][];
+  /** Sampling head: how many top logits to return at the last position. */
+  readonly topK?: number;
+  readonly fetch: readonly string[];
+}
+
+export function intTensor(type: IntType, values: ArrayLike<number>, dims: readonly number[]): ort.Tensor {
+  if (type === 'int64') {
+    const data = new BigInt64Array(values.length);
+    for (let i = 0; i < values.length; i++) data[i] = BigInt(values[i]);
+    return new ort.Tensor('int64', data, dims);
+  }
+  return new ort.Tensor('int32', Int32Array.from(values), dims);
+}
+
+export function emptyPast(kv: KvSpec, batch: number): ort.Tensor[] {
+  const dims = kv.convention === 'optimum' ? [batch, kv.heads, 0, kv.headDim] : [2, batch, kv.heads, 0, kv.headDim];
+  const data = kv.dtype === 'float16' ? new Uint16Array(0) : new Float32Array(0);
+  return kv.pastNames.map(() => new ort.Tensor(kv.dtype, data, dims));
+}
+
+/** Positions count real tokens only, so left padding does not shift them; pads get 1 as in transformers. */
+export function positionsFromMask(mask: readonly number[], seq: number): number[] {
+  const out: number[] = [];
+  let count = 0;
+  for (let i = 0; i < mask.length; i++) {
+    if (i >= mask.length - seq) out.push(mask[i] ? count : 1);
+    count += mask[i] ? 1 : 0;
+  }
+  return out;
+}
+
+export async function forward(s: OpenedSession, input: ForwardInput): Promise<ort.InferenceSession.ReturnType> {
+  const sig = s.signature;
+  const batch = input.ids.length;
+  const seq = input.ids[0].length;
+  const total = input.mask[0].length;
+  const flat = (rows: readonly (readonly number[])[]) => rows.flat();
+  const feeds: Feeds = { input_ids: intTensor(sig.inputIds, flat(input.ids), [batch, seq]) };
+  if (sig.attentionMask) feeds.attention_mask = intTensor(sig.attentionMask, flat(input.mask), [batch, total]);
+  if (sig.positionIds) {
+    feeds.position_ids = intTensor(sig.positionIds, input.mask.flatMap((m) => positionsFromMask(m, seq)), [batch, seq]);
+  }
+  if (sig.tokenTypeIds) feeds.token_type_ids = intTensor(sig.tokenTypeIds, new Array(batch * seq).fill(0), [batch, seq]);
+  if (sig.kv) {
+    const past = input.past ?? emptyPast(sig.kv, batch);
+    sig.kv.pastNames.forEach((name, i) => (feeds[name] = past[i]));
+  }
+  if (sig.useCacheBranch) feeds.use_cache_branch = new ort.Tensor('bool', Uint8Array.from([input.past ? 1 : 0]), [1]);
+  if (sig.numLogitsToKeep) {
+    const name = sig.inputs.includes('num_logits_to_keep') ? 'num_logits_to_keep' : 'logits_to_keep';
+    // 0 keeps every position: scoring needs them all.
+    feeds[name] = intTensor(sig.numLogitsToKeep, [0], []);
+  }
+  if (s.hasHead) {
+    const targets = input.targets ?? input.ids.map((row) => row.map(() => 0));
+    feeds[HEAD.targetIds] = intTensor('int64', flat(targets), [batch, seq, 1]);
+    feeds[HEAD.topK] = intTensor('int64', [input.topK ?? 1], [1]);
+  }
+  return s.session.run(feeds, [...input.fetch]);
+}

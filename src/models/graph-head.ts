@@ -1,0 +1,129 @@
+/**
+ * Appends a scoring and sampling head to a causal LM's ONNX graph, so that onnxruntime returns
+ * per-position [batch, seq, 1] numbers instead of [batch, seq, vocab] logits. Copying full logits
+ * out of onnxruntime-node costs more than the forward pass itself (performance-notes.md, obs. 1),
+ * and the log-softmax is 20x faster inside the graph than in JS.
+ *
+ * Outputs added:
+ *  - contam_logprob [b,s,1]: log p(target_ids[b,s] | ids <= s), target_ids fed as contam_target_ids
+ *  - contam_mean    [b,s,1]: sum_v p(v) log p(v) at position s (Min-K%++'s mu)
+ *  - contam_std     [b,s,1]: sqrt(sum_v p(v) (log p(v) - mu)^2) (Min-K%++'s sigma, two-pass form)
+ *  - contam_topk_values / contam_topk_indices [b,k]: the k largest logits at the last position,
+ *    k fed as contam_top_k, for sampling.
+ * Only standard ops valid from opset 11 on, so exports from old tooling work too.
+ */
+import { readFileSync } from 'node:fs';
+import { bytesField, concat, intField, messageField, readFields, stringField, type Bytes } from './protobuf-wire.js';
+
+const FLOAT = 1;
+const INT64 = 7;
+const ATTR_INT = 2;
+const ATTR_TENSOR = 4;
+
+export const HEAD_VERSION = 1;
+export const HEAD = {
+  targetIds: 'contam_target_ids',
+  topK: 'contam_top_k',
+  logprob: 'contam_logprob',
+  mean: 'contam_mean',
+  std: 'contam_std',
+  topValues: 'contam_topk_values',
+  topIndices: 'contam_topk_indices',
+} as const;
+
+type Attr = { name: string; int?: number; tensor?: Bytes };
+
+function node(op: string, inputs: string[], outputs: string[], attrs: Attr[] = []): Bytes {
+  const parts: Bytes[] = [
+    ...inputs.map((i) => stringField(1, i)),
+    ...outputs.map((o) => stringField(2, o)),
+    stringField(3, `contam/${outputs[0]}`),
+    stringField(4, op),
+  ];
+  for (const a of attrs) {
+    parts.push(
+      messageField(5, [
+        stringField(1, a.name),
+        a.tensor ? bytesField(5, a.tensor) : intField(3, a.int ?? 0),
+        intField(20, a.tensor ? ATTR_TENSOR : ATTR_INT),
+      ]),
+    );
+  }
+  return bytesField(1, concat(parts));
+}
+
+function tensor(dims: number[], type: number, raw: Uint8Array): Bytes {
+  return concat([...dims.map((d) => intField(1, d)), intField(2, type), bytesField(9, raw)]);
+}
+
+function valueInfo(field: number, name: string, elemType: number, dims: (string | number)[]): Bytes {
+  const shape = dims.map((d) => messageField(1, [typeof d === 'number' ? intField(1, d) : stringField(2, d)]));
+  const tensorType = messageField(1, [intField(1, elemType), messageField(2, shape)]);
+  return messageField(field, [stringField(1, name), messageField(2, [tensorType])]);
+}
+
+/** The default-domain opset a model imports (ModelProto.opset_import, field 8). */
+export function defaultOpset(model: Bytes): number | undefined {
+  for (const f of readFields(model)) {
+    if (f.field !== 8 || !f.bytes) continue;
+    let domain = '';
+    let version: number | undefined;
+    for (const g of readFields(f.bytes)) {
+      if (g.field === 1 && g.bytes) domain = new TextDecoder().decode(g.bytes);
+      if (g.field === 2 && g.value !== undefined) version = Number(g.value);
+    }
+    if (domain === '' || domain === 'ai.onnx') return version;
+  }
+  return undefined;
+}
+
+export interface HeadOptions {
+  readonly logitsName: string;
+  readonly logitsFp16: boolean;
+  readonly vocab: number;
+}
+
+/** A GraphProto fragment that, appended as a second ModelProto.graph field, merges into the graph. */
+export function headGraph(options: HeadOptions): Bytes {
+  const { vocab } = options;
+  const ones = new Float32Array(vocab).fill(1);
+  const minusOne = new BigInt64Array([-1n]);
+  const logits = options.logitsFp16 ? 'contam/logits32' : options.logitsName;
+  const nodes: Bytes[] = [];
+  if (options.logitsFp16) nodes.push(node('Cast', [options.logitsName], [logits], [{ name: 'to', int: FLOAT }]));
+  nodes.push(
+    node('Constant', [], ['contam/ones'], [{ name: 'value', tensor: tensor([vocab, 1], FLOAT, new Uint8Array(ones.buffer)) }]),
+    node('Constant', [], ['contam/last_index'], [{ name: 'value', tensor: tensor([], INT64, new Uint8Array(minusOne.buffer)) }]),
+    node('LogSoftmax', [logits], ['contam/lsm'], [{ name: 'axis', int: -1 }]),
+    node('Exp', ['contam/lsm'], ['contam/p']),
+    node('Mul', ['contam/p', 'contam/lsm'], ['contam/plp']),
+    // A MatMul with a ones vector sums the last axis in every opset (ReduceSum changed in 13).
+    node('MatMul', ['contam/plp', 'contam/ones'], [HEAD.mean]),
+    node('Sub', ['contam/lsm', HEAD.mean], ['contam/dev']),
+    node('Mul', ['contam/dev', 'contam/dev'], ['contam/dev2']),
+    node('Mul', ['contam/p', 'contam/dev2'], ['contam/pdev2']),
+    node('MatMul', ['contam/pdev2', 'contam/ones'], ['contam/var']),
+    node('Sqrt', ['contam/var'], [HEAD.std]),
+    node('GatherElements', ['contam/lsm', HEAD.targetIds], [HEAD.logprob], [{ name: 'axis', int: -1 }]),
+    node('Gather', [logits, 'contam/last_index'], ['contam/last'], [{ name: 'axis', int: 1 }]),
+    node('TopK', ['contam/last', HEAD.topK], [HEAD.topValues, HEAD.topIndices], [{ name: 'axis', int: -1 }]),
+  );
+  const b = 'batch_size';
+  const s = 'sequence_length';
+  return concat([
+    ...nodes,
+    valueInfo(11, HEAD.targetIds, INT64, [b, s, 1]),
+    valueInfo(11, HEAD.topK, INT64, [1]),
+    valueInfo(12, HEAD.logprob, FLOAT, [b, s, 1]),
+    valueInfo(12, HEAD.mean, FLOAT, [b, s, 1]),
+    valueInfo(12, HEAD.std, FLOAT, [b, s, 1]),
+    valueInfo(12, HEAD.topValues, FLOAT, [b, 'contam_k']),
+    valueInfo(12, HEAD.topIndices, INT64, [b, 'contam_k']),
+  ]);
+}
+
+/** The model file's bytes followed by the head: a valid ModelProto onnxruntime reads as one graph. */
+export function withHead(onnxPath: string, options: HeadOptions): Bytes {
+  const model = readFileSync(onnxPath);
+  return concat([model, messageField(7, [headGraph(options)])]);
+}

@@ -1,0 +1,127 @@
+/** Opening a model folder: files, tokenizer, ONNX session and the checks between them. */
+import { FatalError } from '../errors.js';
+import { fingerprintFiles } from './fingerprint.js';
+import { numberAt, readOptionalJson } from './files.js';
+import { resolveModel, type ModelFiles } from './resolve.js';
+import { sampleContinuations } from './sampling.js';
+import { firstNonFinite, scoreSequences } from './scoring.js';
+import { openSession, type OpenedSession } from './session.js';
+import { loadTokenizer } from './tokenizer.js';
+import type { LanguageModel, SampleOptions, TokenScores, Tokenizer } from './types.js';
+
+export interface OpenOptions {
+  readonly dtype?: string;
+  /** Skip the tokenizer (tests that feed ids directly to a graph whose tokenizer does not fit it). */
+  readonly withoutTokenizer?: boolean;
+  readonly batchSize?: number;
+  readonly tokenBudget?: number;
+  /** Disable the in-graph scoring head (JS log-softmax instead); for comparisons. */
+  readonly noHead?: boolean;
+}
+
+export interface OpenedModel extends LanguageModel {
+  readonly files: ModelFiles;
+  readonly opened: OpenedSession;
+  /** Scores pre-tokenized sequences; throws ModelOutputError on NaN/Infinity. */
+  scoreIds(ids: readonly (readonly number[])[]): Promise<TokenScores[]>;
+  sampleIds(prefix: readonly number[], options: SampleOptions): Promise<number[][]>;
+}
+
+export class ModelOutputError extends Error {}
+
+function contextLength(files: ModelFiles): number {
+  const config = readOptionalJson(files.dir, 'config.json');
+  const genai = readOptionalJson(files.dir, 'genai_config.json');
+  return (
+    numberAt(config, 'max_position_embeddings') ??
+    numberAt(config, 'n_positions') ??
+    numberAt(config, 'n_ctx') ??
+    numberAt(genai, 'model', 'context_length') ??
+    2048
+  );
+}
+
+function specialIds(files: ModelFiles) {
+  const config = readOptionalJson(files.dir, 'config.json');
+  const generation = readOptionalJson(files.dir, 'generation_config.json');
+  const genai = readOptionalJson(files.dir, 'genai_config.json');
+  return {
+    bos: numberAt(generation, 'bos_token_id') ?? numberAt(config, 'bos_token_id') ?? numberAt(genai, 'model', 'bos_token_id'),
+    eos: numberAt(generation, 'eos_token_id') ?? numberAt(config, 'eos_token_id') ?? numberAt(genai, 'model', 'eos_token_id'),
+    pad: numberAt(generation, 'pad_token_id') ?? numberAt(config, 'pad_token_id') ?? numberAt(genai, 'model', 'pad_token_id'),
+  };
+}
+
+export async function openModel(spec: string, options: OpenOptions = {}): Promise<OpenedModel> {
+  const files = resolveModel(spec, options.dtype);
+  const where = `model ${spec}`;
+  let tokenizer: Tokenizer | undefined;
+  if (!options.withoutTokenizer) {
+    if (!files.tokenizerPath) throw new FatalError(`${where}: no tokenizer.json in ${files.dir}; contam needs the tokenizer the model was trained with`);
+    tokenizer = loadTokenizer(files.tokenizerPath, files.tokenizerConfigPath, specialIds(files));
+  }
+  const opened = await openSession(files.onnxPath, where, !options.noHead);
+  const config = readOptionalJson(files.dir, 'config.json');
+  const vocab = opened.signature.vocab ?? numberAt(config, 'vocab_size');
+  if (vocab === undefined) throw new FatalError(`${where}: the logits shape and config.json do not say the vocabulary size`);
+  if (tokenizer && tokenizer.vocabSize > vocab) {
+    await opened.session.release();
+    throw new FatalError(
+      `${where}: tokenizer and model do not match: ${files.tokenizerPath} can emit ids up to ${tokenizer.vocabSize - 1}, but the model's logits cover only ${vocab} ids (0-${vocab - 1})`,
+    );
+  }
+  const fingerprint = await fingerprintFiles([files.onnxPath, ...files.externalData, ...[files.tokenizerPath, files.tokenizerConfigPath].filter((p): p is string => !!p)]);
+  const ids = specialIds(files);
+  const pad = tokenizer?.padId ?? ids.pad ?? ids.eos ?? 0;
+  const scoring = {
+    contextLength: contextLength(files),
+    padId: pad < vocab ? pad : 0,
+    batchSize: options.batchSize ?? 16,
+    tokenBudget: options.tokenBudget ?? 2048,
+  };
+  const eosId = tokenizer?.eosId ?? ids.eos;
+
+  const scoreIds = async (seqs: readonly (readonly number[])[]) => {
+    for (const seq of seqs) {
+      const bad = seq.find((id) => !Number.isInteger(id) || id < 0 || id >= vocab);
+      if (bad !== undefined) throw new ModelOutputError(`token id ${bad} is outside the model's vocabulary (0-${vocab - 1})`);
+    }
+    const scores = await scoreSequences(opened, seqs, scoring);
+    for (const s of scores) {
+      const t = firstNonFinite(s);
+      if (t >= 0) throw new ModelOutputError(`the model produced non-finite log-probs (NaN or Infinity) at token ${t}`);
+    }
+    return scores;
+  };
+  const needTokenizer = (): Tokenizer => {
+    if (!tokenizer) throw new Error('model opened without a tokenizer');
+    return tokenizer;
+  };
+  const sampleIds = (prefix: readonly number[], o: SampleOptions) => sampleContinuations(opened, { eosId, vocab }, prefix, o);
+
+  return {
+    id: files.spec,
+    fingerprint,
+    files,
+    opened,
+    get tokenizer() {
+      return needTokenizer();
+    },
+    contextLength: scoring.contextLength,
+    vocabSize: vocab,
+    scoreIds,
+    scoreTexts: (texts) => scoreIds(texts.map((t) => needTokenizer().encode(t))),
+    sampleIds,
+    async sample(prefixes, o) {
+      const tok = needTokenizer();
+      const out: string[][] = [];
+      for (const prefix of prefixes) {
+        const ids = tok.encode(prefix);
+        const conts = await sampleIds(ids, o);
+        out.push(conts.map((c) => tok.decode(c, { skipSpecialTokens: true })));
+      }
+      return out;
+    },
+    close: () => opened.session.release(),
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * Per-token log-probs for many token sequences: length-bucketed, right-padded batches; sequences
+ * longer than the context are scored in rolling windows so every token is scored exactly once.
+ */
+import { asFloat32 } from './half.js';
+import { forward } from './forward.js';
+import { rowStats } from './logit-stats.js';
+import { HEAD, type OpenedSession } from './session.js';
+import type { TokenScores } from './types.js';
+
+export interface ScoringOptions {
+  readonly contextLength: number;
+  readonly padId: number;
+  /** Most rows per forward pass. */
+  readonly batchSize: number;
+  /** Most positions (rows x padded length) per forward pass: bounds memory for [b, s, vocab]. */
+  readonly tokenBudget: number;
+}
+
+/** One window of one sequence: tokens [start, end) are fed, predictions for [from, end) are kept. */
+interface Window {
+  readonly seq: number;
+  readonly start: number;
+  readonly end: number;
+  readonly from: number;
+}
+
+/** Each later window keeps half a context of history and predicts the next half context of tokens. */
+export function windowsFor(seq: number, length: number, context: number): Window[] {
+  if (length <= context) return [{ seq, start: 0, end: length, from: 1 }];
+  const stride = Math.max(1, Math.floor(context / 2));
+  const windows: Window[] = [{ seq, start: 0, end: context, from: 1 }];
+  let done = context;
+  while (done < length) {
+    const end = Math.min(length, done + stride);
+    windows.push({ seq, start: end - context, end, from: done });
+    done = end;
+  }
+  return windows;
+}
+
+function batches(windows: Window[], options: ScoringOptions): Window[][] {
+  const sorted = [...windows].sort((a, b) => b.end - b.start - (a.end - a.start));
+  const out: Window[][] = [];
+  let current: Window[] = [];
+  for (const w of sorted) {
+    const width = current.length ? current[0].end - current[0].start : w.end - w.start;
+    if (current.length && (current.length + 1 > options.batchSize || (current.length + 1) * width > options.tokenBudget)) {
+      out.push(current);
+      current = [];
+    }
+    current.push(w);
+  }
+  if (current.length) out.push(current);
+  return out;
+}
+
+export async function scoreSequences(
+  s: OpenedSession,
+  sequences: readonly (readonly number[])[],
+  options: ScoringOptions,
+): Promise<TokenScores[]> {
+  const results = sequences.map((ids) => ({
+    ids,
+    logprob: new Float64Array(ids.length).fill(NaN),
+    mean: new Float64Array(ids.length).fill(NaN),
+    std: new Float64Array(ids.length).fill(NaN),
+  }));
+  const windows = sequences.flatMap((ids, i) => (ids.length < 2 ? [] : windowsFor(i, ids.length, options.contextLength)));
+  for (const group of batches(windows, options)) {
+    const width = group[0].end - group[0].start;
+    const ids = group.map((w) => {
+      const row = sequences[w.seq].slice(w.start, w.end);
+      return [...row, ...new Array(width - row.length).fill(options.padId)];
+    });
+    const mask = group.map((w) => Array.from({ length: width }, (_, j) => (j < w.end - w.start ? 1 : 0)));
+    const targets = ids.map((row) => [...row.slice(1), options.padId]);
+    const fetch = s.hasHead ? [HEAD.logprob, HEAD.mean, HEAD.std] : ['logits'];
+    const out = await forward(s, { ids, mask, targets, fetch });
+    const vocab = s.hasHead ? 0 : (out.logits.dims[2] as number);
+    const head = s.hasHead
+      ? { lp: out[HEAD.logprob].data as Float32Array, mean: out[HEAD.mean].data as Float32Array, std: out[HEAD.std].data as Float32Array }
+      : undefined;
+    const logits = s.hasHead ? undefined : asFloat32(out.logits.data);
+    group.forEach((w, b) => {
+      const r = results[w.seq];
+      // Position p in the window predicts token start + p + 1.
+      for (let t = w.from; t < w.end; t++) {
+        const p = b * width + (t - 1 - w.start);
+        if (head) {
+          r.logprob[t] = head.lp[p];
+          r.mean[t] = head.mean[p];
+          r.std[t] = head.std[p];
+        } else {
+          const stats = rowStats(logits!, p * vocab, vocab, sequences[w.seq][t]);
+          r.logprob[t] = stats.logprob;
+          r.mean[t] = stats.mean;
+          r.std[t] = stats.std;
+        }
+      }
+    });
+    for (const t of Object.values(out)) t.dispose?.();
+  }
+  return results;
+}
+
+/** The first position whose numbers are NaN or infinite, or -1. */
+export function firstNonFinite(scores: TokenScores): number {
+  for (let t = 1; t < scores.ids.length; t++) {
+    if (!Number.isFinite(scores.logprob[t]) || !Number.isFinite(scores.mean[t]) || !Number.isFinite(scores.std[t])) return t;
+  }
+  return -1;
+}

@@ -1,0 +1,78 @@
+/**
+ * The only module that touches onnxruntime-node. It opens a causal LM graph, with our scoring
+ * head appended when the graph allows, and runs one forward pass over a padded batch.
+ */
+import { availableParallelism } from 'node:os';
+import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import * as ort from 'onnxruntime-node';
+import { FatalError, errorMessage } from '../errors.js';
+import { declaredOutputs } from './graph-outputs.js';
+import { HEAD, defaultOpset, headGraph } from './graph-head.js';
+import { concat, messageField } from './protobuf-wire.js';
+import { readSignature, type Signature } from './signature.js';
+
+// Before the first session: onnxruntime must never write into a terminal UI.
+ort.env.logLevel = 'fatal';
+
+export interface OpenedSession {
+  readonly session: ort.InferenceSession;
+  readonly signature: Signature;
+  /** True when the graph carries our head (per-position numbers computed inside onnxruntime). */
+  readonly hasHead: boolean;
+  readonly threads: number;
+}
+
+function options(onnxPath: string, threads: number): ort.InferenceSession.SessionOptions {
+  return {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    logSeverityLevel: 4,
+    graphOptimizationLevel: 'all',
+    // Loading from a buffer: external weight files are found beside the original graph.
+    extra: { session: { model_external_initializers_file_folder_path: dirname(onnxPath) } },
+  };
+}
+
+async function create(bytes: Uint8Array, onnxPath: string, threads: number): Promise<ort.InferenceSession> {
+  return ort.InferenceSession.create(bytes, options(onnxPath, threads));
+}
+
+export async function openSession(onnxPath: string, where: string, useHead = true): Promise<OpenedSession> {
+  const threads = Math.max(1, availableParallelism());
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(onnxPath);
+  } catch (error) {
+    throw new FatalError(`${onnxPath}: cannot read (${errorMessage(error)})`);
+  }
+  let logits;
+  try {
+    logits = declaredOutputs(bytes).find((o) => o.name === 'logits');
+  } catch {
+    throw new FatalError(`${onnxPath}: not an ONNX model (the file does not parse as an ONNX protobuf)`);
+  }
+  const vocab = logits?.dims[logits.dims.length - 1];
+  const opset = defaultOpset(bytes) ?? 0;
+  const headable = useHead && logits && typeof vocab === 'number' && (logits.elemType === 1 || logits.elemType === 10) && opset >= 11;
+  if (headable && logits && typeof vocab === 'number') {
+    const head = headGraph({ logitsName: 'logits', logitsFp16: logits.elemType === 10, vocab });
+    try {
+      const session = await create(concat([bytes, messageField(7, [head])]), onnxPath, threads);
+      return { session, signature: readSignature(session, where), hasHead: true, threads };
+    } catch (error) {
+      if (error instanceof FatalError) throw error;
+      // Some graphs reject the extra nodes (unusual shapes, custom logits): score in JS instead.
+    }
+  }
+  let session: ort.InferenceSession;
+  try {
+    session = await create(bytes, onnxPath, threads);
+  } catch (error) {
+    throw new FatalError(`${onnxPath}: onnxruntime cannot load this model (${errorMessage(error).split('\n')[0]})`);
+  }
+  return { session, signature: readSignature(session, where), hasHead: false, threads };
+}
+
+export type Feeds = Record<string, ort.Tensor>;
+export { ort, HEAD };
