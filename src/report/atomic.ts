@@ -1,0 +1,75 @@
+/**
+ * Atomic report writes: content goes to `<file>.tmp-<pid>`, is flushed, then renamed over the final
+ * name, so a reader (or CI artefact upload) never sees half a report as if it were complete. On any
+ * failure the temp file is removed and one FatalError names the final path and a plain reason.
+ */
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { FatalError, errorMessage } from '../errors.js';
+
+/** The file-system calls a report write needs; tests inject failing ones (ENOSPC mid-way). */
+export interface ReportIo {
+  mkdirp(dir: string): void;
+  /** Creates or truncates `path` and writes the chunks in order. */
+  writeChunks(path: string, chunks: Iterable<string>): void;
+  rename(from: string, to: string): void;
+  unlink(path: string): void;
+}
+
+export const nodeIo: ReportIo = {
+  mkdirp: (dir) => void mkdirSync(dir, { recursive: true }),
+  writeChunks(path, chunks) {
+    const fd = openSync(path, 'w');
+    try {
+      for (const chunk of chunks) {
+        const bytes = Buffer.from(chunk, 'utf8');
+        // writeSync may write fewer bytes than asked; loop until the chunk is out.
+        for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+      }
+      // The rename publishes the file: flush first so a crash cannot publish an empty one.
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  },
+  rename: (from, to) => renameSync(from, to),
+  unlink: (path) => unlinkSync(path),
+};
+
+const REASONS: Readonly<Record<string, string>> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'the file system is read-only',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EISDIR: 'the path is a folder',
+  ENOENT: 'a folder in the path does not exist',
+  ENAMETOOLONG: 'the name is too long',
+};
+
+export function writeFailure(path: string, error: unknown): FatalError {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  const reason = (code && REASONS[code]) ? `${REASONS[code]} (${code})` : errorMessage(error);
+  return new FatalError(`cannot write report to ${path}: ${reason}`);
+}
+
+export function writeFileAtomic(path: string, content: string | Iterable<string>, io: ReportIo = nodeIo): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    io.mkdirp(dirname(path));
+  } catch (error) {
+    throw writeFailure(path, error);
+  }
+  try {
+    io.writeChunks(tmp, typeof content === 'string' ? [content] : content);
+    io.rename(tmp, path);
+  } catch (error) {
+    try {
+      io.unlink(tmp);
+    } catch {
+      // Nothing to remove (open failed) or the folder is gone: either way no partial file remains.
+    }
+    throw writeFailure(path, error);
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Escaping for text that comes from datasets, configs and model paths. Reports are pasted into
+ * release notes and rendered by GitHub and Hugging Face, so a benchmark row must never be able to
+ * end a table cell, open a code span, inject HTML, or move a terminal cursor with ANSI sequences.
+ */
+
+/** Bidi overrides and isolates can reorder what a reader sees ("Trojan Source"): shown as code points. */
+const BIDI = /[\u202A-\u202E\u2066-\u2069]/g;
+
+/**
+ * Makes control characters visible and inert: C0 as Unicode Control Pictures (ESC becomes ␛, so an
+ * ANSI colour code reads "␛[31m"), DEL as ␡, C1 and bidi controls as `U+XXXX`. Tab, CR and LF are left
+ * for the caller, which decides whether they are spaces or line breaks.
+ */
+export function visibleControls(text: string): string {
+  return text
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, (c) => String.fromCharCode(0x2400 + c.charCodeAt(0)))
+    .replace(/\u007F/g, '\u2421')
+    .replace(/[\u0080-\u009F]/g, codePoint)
+    .replace(BIDI, codePoint);
+}
+
+function codePoint(c: string): string {
+  return `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** One line of plain text: line breaks and tabs become spaces, controls become visible. */
+export function plainText(text: string): string {
+  return visibleControls(text.replace(/\r\n|[\r\n\t\u2028\u2029\u0085]/g, ' '));
+}
+
+/**
+ * Escapes text for one GitHub-flavoured Markdown table cell. Backslash first (so a trailing "\" cannot
+ * swallow our "\|"), then the characters that end a cell, open code spans, emphasis or links, then
+ * HTML. Escaping & always is harmless: "&amp;" renders as "&" and defuses entities like "&lt;".
+ */
+export function escapeCell(text: string): string {
+  return plainText(text)
+    .replace(/\\/g, '\\\\')
+    .replace(/[|`*_[\]~]/g, (c) => `\\${c}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
+}
+
+/** Escapes text for SVG/XML content or a quoted attribute; XML 1.0 forbids most C0 characters outright. */
+export function escapeXml(text: string): string {
+  return plainText(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
+    .replace(/[\uFFFE\uFFFF]/g, '\uFFFD')
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
+/** A fenced code block that no backtick run inside the text can close early. */
+export function codeBlock(text: string, lang = ''): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}${lang}\n${visibleControls(text.replace(/\r/g, '\u240D'))}\n${fence}`;
+}
+
+/** Shortens long dataset-derived text (error messages, notes) for a table cell. */
+export function truncate(text: string, max = 200): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+/** A safe file name for a benchmark's chart: keeps letters, digits, dot, dash and underscore. */
+export function safeFileName(name: string): string {
+  const cleaned = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+|-+$/g, '');
+  return cleaned.length > 0 ? cleaned.slice(0, 100) : 'benchmark';
+}

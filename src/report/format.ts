@@ -1,0 +1,81 @@
+/**
+ * Number and verdict formatting shared by report.md, the SVG chart and the plain end-of-run summary,
+ * so the three never disagree on how 0.92 [0.85, 0.96] is written.
+ */
+import type { BenchmarkResult, Interval, Verdict } from '../audit/types.js';
+import { safeFileName } from './escape.js';
+
+/** Contamination shares are fractions like the published "result < 0.1, %" (0.70, not 70%). */
+export function share(value: number): string {
+  return Number.isFinite(value) ? value.toFixed(2) : 'n/a';
+}
+
+export function withInterval(value: number, interval: Interval): string {
+  return `${share(value)} [${share(interval.low)}, ${share(interval.high)}]`;
+}
+
+/** p-values span many orders of magnitude: fixed notation hides 1e-12 as 0.000. */
+export function pValue(p: number): string {
+  if (!Number.isFinite(p)) return 'n/a';
+  if (p < 0.0001) return '< 0.0001';
+  return p < 0.01 ? p.toFixed(4) : p.toFixed(3);
+}
+
+export function signed(value: number): string {
+  if (!Number.isFinite(value)) return 'n/a';
+  return `${value > 0 ? '+' : value < 0 ? '−' : '±'}${Math.abs(value).toFixed(2)}`;
+}
+
+export function duration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return 'n/a';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const m = Math.floor(s / 60);
+  return m < 60 ? `${m} min ${Math.round(s % 60)} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+const MARKERS: Readonly<Record<Verdict, string>> = {
+  clean: '✅ clean',
+  suspicious: '⚠️ suspicious',
+  contaminated: '🚩 contaminated',
+};
+
+export function verdictMarker(verdict: Verdict): string {
+  return MARKERS[verdict];
+}
+
+/** Words only: the plain summary goes to logs and CI output, where emoji widths misalign columns. */
+export function verdictWord(verdict: Verdict): string {
+  return verdict === 'contaminated' ? 'CONTAMINATED' : verdict;
+}
+
+export interface ChartFile {
+  readonly benchmark: string;
+  readonly detector: string;
+  /** Relative to the report folder, e.g. "charts/arc.svg". */
+  readonly file: string;
+}
+
+/**
+ * Chart files: `charts/<benchmark>.svg` for the first detector (the one release notes link to) and
+ * `charts/<benchmark>.<detector>.svg` for the others. Names that sanitise alike ("a/b" and "a-b")
+ * get a numeric suffix so no chart overwrites another.
+ */
+export function chartFiles(benchmarks: readonly Pick<BenchmarkResult, 'name' | 'detectors'>[]): ChartFile[] {
+  const files: ChartFile[] = [];
+  const used = new Set<string>();
+  const claim = (base: string): string => {
+    let candidate = base;
+    for (let i = 2; used.has(candidate.toLowerCase()); i++) candidate = `${base}-${i}`;
+    used.add(candidate.toLowerCase());
+    return `charts/${candidate}.svg`;
+  };
+  for (const bench of benchmarks) {
+    bench.detectors.forEach((d, i) => {
+      const base = safeFileName(bench.name) + (i === 0 ? '' : `.${safeFileName(d.detector)}`);
+      files.push({ benchmark: bench.name, detector: d.detector, file: claim(base) });
+    });
+  }
+  return files;
+}

@@ -1,0 +1,58 @@
+/**
+ * results.json (and the lines of samples.jsonl). Key order follows the contract's declaration order
+ * (src/audit/types.ts), not whichever code built the object, so two runs diff cleanly; keys outside
+ * the contract (records keyed by detector, adapter options) follow in alphabetical order.
+ */
+import type { AuditResults } from '../audit/types.js';
+
+/** Key order per contract type, picked by a key only that type has; small objects use SMALL. */
+const ORDERS: readonly (readonly string[])[] = [
+  // AuditResults
+  ['schemaVersion', 'tool', 'partial', 'startedAt', 'finishedAt', 'durationMs', 'command', 'config', 'models', 'benchmarks', 'modelCalls'],
+  // AuditConfig (and the models pair, which shares its first two keys)
+  ['target', 'reference', 'dtype', 'benchmarks', 'samples', 'seed', 'sampling', 'detectors', 'neighbours', 'prefixRatio', 'cut', 'mode',
+    'earlyStop', 'thresholds', 'failOn', 'strict', 'cache', 'outputs', 'outDir', 'batchSize'],
+  // BenchmarkResult
+  ['name', 'task', 'source', 'split', 'rowsRead', 'skipped', 'skippedReasons', 'samplesPlanned', 'samplesScored', 'errors',
+    'errorMessages', 'cacheHits', 'neighboursScored', 'neighboursSaved', 'durationMs', 'detectors', 'notes'],
+  // DetectorResult
+  ['detector', 'contamination', 'interval', 'nullRate', 'pValue', 'control', 'difference', 'wilcoxon', 'verdict', 'samples', 'labelled'],
+  // SampleRecord (samples.jsonl)
+  ['id', 'benchmark', 'rowIndex', 'textHash', 'text', 'label', 'scores', 'controlScores', 'ranks', 'controlRanks', 'flags',
+    'controlFlags', 'neighboursScored', 'neighboursTotal', 'lowestTokens', 'neighbourExamples', 'tokens', 'ppl'],
+];
+const SIGNATURE = ['schemaVersion', 'earlyStop', 'rowsRead', 'nullRate', 'textHash'];
+const SMALL = [
+  'name', 'version', 'id', 'task', 'path', 'split', 'options', 'fingerprint', 'layout', 'dtype', 'suspicious', 'contaminated',
+  'enabled', 'dir', 'reason', 'count', 'auroc', 'interval', 'tprAtFpr', 'fprAt95Tpr', 'members', 'nonMembers', 'contamination',
+  'value', 'low', 'high', 'statistic', 'pValue', 'n', 'text', 'position', 'logprob', 'scores',
+];
+function orderFor(obj: object): readonly string[] {
+  const i = SIGNATURE.findIndex((key) => key in obj);
+  if (i >= 0) return ORDERS[i];
+  // The models pair {target, reference} has no signature key but sorts right with the config order.
+  return 'target' in obj && 'reference' in obj ? ORDERS[1] : SMALL;
+}
+
+function sortedKeys(obj: object): string[] {
+  const rank = new Map(orderFor(obj).map((key, i) => [key, i]));
+  return Object.keys(obj).sort((a, b) => {
+    const ra = rank.get(a) ?? Infinity;
+    const rb = rank.get(b) ?? Infinity;
+    if (ra !== rb) return ra < rb ? -1 : 1;
+    return a < b ? -1 : a > b ? 1 : 0;
+  });
+}
+
+/** A copy with object keys in stable order, recursively; arrays keep their order. */
+export function orderKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(orderKeys);
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const key of sortedKeys(value)) out[key] = orderKeys((value as Record<string, unknown>)[key]);
+  return out;
+}
+
+export function resultsJson(results: AuditResults): string {
+  return `${JSON.stringify(orderKeys(results), null, 2)}\n`;
+}

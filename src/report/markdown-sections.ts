@@ -1,0 +1,128 @@
+/**
+ * The longer sections of report.md: method, per-benchmark details, labelled evaluation and the
+ * reproducibility block. Split from markdown.ts only for size; same rules: escaped text, pure functions.
+ */
+import type { AuditResults, BenchmarkResult } from '../audit/types.js';
+import { codeBlock, escapeCell, truncate } from './escape.js';
+import { duration, pValue, share, signed, verdictMarker, withInterval, type ChartFile } from './format.js';
+
+/** GFM table from cells that are already escaped. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** Error messages shown per benchmark; the rest are in results.json. */
+const MAX_ERRORS_SHOWN = 5;
+
+export function methodSection(results: AuditResults): string {
+  const { neighbours, cut, prefixRatio } = results.config;
+  // With M neighbours, s = j/M for j neighbours more member-like; s < cut for j < cut·M.
+  const below = Math.ceil(cut * neighbours);
+  const nullRate = below / (neighbours + 1);
+  return [
+    '## Method',
+    'These are **membership-inference scores**, not n-gram overlap: no training data was searched. For each sampled ' +
+      `item the reference model writes ${neighbours} neighbours, continuing the item's first ${Math.round(prefixRatio * 100)}% of words. ` +
+      'The target scores the original and every neighbour with each detector (higher = more member-like). The item\'s rank ' +
+      '*s* is the share of neighbours the target finds more member-like than the original; a model that memorised the item ' +
+      `puts it near the top, so *s* is small. A benchmark's number is the share of items with *s* < ${cut}, one number per detector.`,
+    `**The null is about ${share(nullRate)}, not 0.** If the original were exchangeable with its neighbours, its position among the ` +
+      `${neighbours + 1} texts would be uniform and ${below}/${neighbours + 1} ≈ ${nullRate.toFixed(3)} of items would fall below the cut by chance. ` +
+      'Human-written items and sampled neighbours are not exchangeable, so real clean models sit above that.',
+    '**Why the control matters.** The same statistic with the reference model in the target\'s seat shows how high a presumably ' +
+      'clean model scores on these items and neighbours. It drifts by benchmark: a base Llama-2-70B scores 0.89 on GSM8K under the ' +
+      'upstream tool. Read the target\'s number against its control: the difference, its bootstrap interval, the binomial test ' +
+      'against the null and the Wilcoxon signed-rank test of target vs reference scores are in the details below.',
+  ].join('\n\n');
+}
+
+export function benchmarkDetails(bench: BenchmarkResult, charts: readonly ChartFile[]): string {
+  const skipped = bench.skippedReasons.length > 0
+    ? `${bench.skipped} (${bench.skippedReasons.map((r) => `${escapeCell(truncate(r.reason, 80))}: ${r.count}`).join('; ')})`
+    : String(bench.skipped);
+  const facts = table(['Item', 'Value'], [
+    ['Task', escapeCell(bench.task)],
+    ['Source', `${escapeCell(bench.source)} (split ${escapeCell(bench.split)})`],
+    ['Rows read', String(bench.rowsRead)],
+    ['Skipped', skipped],
+    ['Samples scored / planned', `${bench.samplesScored} / ${bench.samplesPlanned}`],
+    ['Errors', String(bench.errors)],
+    ['Cache hits', String(bench.cacheHits)],
+    ['Neighbours scored', String(bench.neighboursScored)],
+    ['Neighbours saved by early stopping', String(bench.neighboursSaved)],
+    ['Duration', duration(bench.durationMs)],
+  ]);
+  const stats = table(
+    ['Detector', 'Contamination [95% CI]', 'Null', 'p (binomial vs null)', 'Control [95% CI]', 'Difference [95% CI]', 'Wilcoxon W (p, n)', 'Verdict'],
+    bench.detectors.map((d) => [
+      escapeCell(d.detector),
+      withInterval(d.contamination, d.interval),
+      share(d.nullRate),
+      pValue(d.pValue),
+      withInterval(d.control.contamination, d.control.interval),
+      `${signed(d.difference.value)} [${signed(d.difference.low)}, ${signed(d.difference.high)}]`,
+      `${d.wilcoxon.statistic} (${pValue(d.wilcoxon.pValue)}, ${d.wilcoxon.n})`,
+      verdictMarker(d.verdict),
+    ]),
+  );
+  const parts = [`### ${escapeCell(bench.name)}`, facts, stats];
+  if (bench.errorMessages.length > 0) {
+    const shown = bench.errorMessages.slice(0, MAX_ERRORS_SHOWN).map((m) => `- ${escapeCell(truncate(m))}`);
+    const rest = bench.errorMessages.length - shown.length;
+    parts.push(['Errors (per sample; counted, not fatal):', ...shown, ...(rest > 0 ? [`- … and ${rest} more in results.json`] : [])].join('\n'));
+  }
+  if (bench.notes.length > 0) parts.push(bench.notes.map((n) => `- Note: ${escapeCell(truncate(n))}`).join('\n'));
+  const mine = charts.filter((c) => c.benchmark === bench.name);
+  if (mine.length > 0) {
+    const first = mine[0];
+    parts.push(
+      `![Neighbour-rank distribution, ${escapeCell(first.detector)}](${first.file})\n\n` +
+        `Rank charts: ${mine.map((c) => `[${escapeCell(c.detector)}](${c.file})`).join(' · ')}`,
+    );
+  }
+  return parts.join('\n\n');
+}
+
+function tprLabel(fpr: string): string {
+  const pct = Number(fpr) * 100;
+  return Number.isFinite(pct) ? `TPR@${Number(pct.toPrecision(3))}% FPR` : `TPR@${escapeCell(fpr)} FPR`;
+}
+
+/** Labelled evaluation (members/non-members known, e.g. WikiMIA), or null when no detector has one. */
+export function labelledTable(results: AuditResults): string | null {
+  const entries = results.benchmarks.flatMap((b) => b.detectors.filter((d) => d.labelled).map((d) => ({ b, d, l: d.labelled! })));
+  if (entries.length === 0) return null;
+  const fprs = [...new Set(entries.flatMap((e) => Object.keys(e.l.tprAtFpr)))].sort((a, b) => Number(a) - Number(b));
+  return table(
+    ['Benchmark', 'Detector', 'AUROC [95% CI]', ...fprs.map(tprLabel), 'FPR@95% TPR', 'Members / non-members'],
+    entries.map(({ b, d, l }) => [
+      escapeCell(b.name),
+      escapeCell(d.detector),
+      withInterval(l.auroc, l.interval),
+      ...fprs.map((f) => (l.tprAtFpr[f] === undefined ? '–' : share(l.tprAtFpr[f]))),
+      share(l.fprAt95Tpr),
+      `${l.members} / ${l.nonMembers}`,
+    ]),
+  );
+}
+
+export function reproducibility(results: AuditResults): string {
+  const { config, models } = results;
+  const model = (m: AuditResults['models']['target']): string =>
+    `${escapeCell(m.id)} at ${escapeCell(m.path)}, fingerprint ${escapeCell(m.fingerprint)}, ${escapeCell(m.layout)}, ${escapeCell(m.dtype)}`;
+  const rows: string[][] = [
+    ['Target', model(models.target)],
+    ['Reference', model(models.reference)],
+    ['dtype', escapeCell(config.dtype ?? models.target.dtype)],
+    ['Mode', config.mode],
+    ['Seed', String(config.seed)],
+    ['Sampling', `${config.sampling}, ${config.samples} per benchmark`],
+    ['Detectors', config.detectors.map(escapeCell).join(', ')],
+    ['Neighbours', `${config.neighbours} per sample, prefix ${config.prefixRatio} of words, cut s < ${config.cut}, early stopping ${config.earlyStop ? 'on' : 'off'}`],
+    ['Benchmarks', config.benchmarks.map((b) => `${escapeCell(b.name)} (${escapeCell(b.task)}: ${escapeCell(b.path)}${b.split ? `, ${escapeCell(b.split)}` : ''})`).join('; ')],
+    ['Tool', `${results.tool.name} ${escapeCell(results.tool.version)}`],
+    ['Run', `${escapeCell(results.startedAt)} to ${escapeCell(results.finishedAt)} (${duration(results.durationMs)}), ${results.modelCalls} model calls`],
+  ];
+  return [table(['Setting', 'Value'], rows), 'Command:', codeBlock(results.command, 'sh')].join('\n\n');
+}

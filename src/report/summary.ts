@@ -1,0 +1,40 @@
+/**
+ * The end-of-run plain summary (non-TTY, CI logs): a pure function returning lines, so the CLI only
+ * prints them and tests assert them without a terminal (promptfoo's pattern). Benchmark and detector
+ * names are user text: control characters are made visible so an ESC in a name cannot drive the terminal.
+ */
+import type { AuditResults } from '../audit/types.js';
+import { plainText, truncate } from './escape.js';
+import { share, verdictWord, withInterval } from './format.js';
+
+const HEADER = ['benchmark', 'detector', 'contamination [95% CI]', 'control', 'verdict'] as const;
+
+export function summaryLines(results: AuditResults): string[] {
+  const rows: string[][] = [];
+  for (const bench of results.benchmarks) {
+    const name = truncate(plainText(bench.name), 32);
+    if (bench.detectors.length === 0) rows.push([name, '-', 'no samples scored', '-', '-']);
+    for (const d of bench.detectors) {
+      rows.push([name, truncate(plainText(d.detector), 24), withInterval(d.contamination, d.interval), share(d.control.contamination), verdictWord(d.verdict)]);
+    }
+  }
+  const widths = HEADER.map((h, i) => Math.max(h.length, ...rows.map((r) => Array.from(r[i]).length)));
+  const line = (cells: readonly string[]): string =>
+    cells.map((c, i) => (i === cells.length - 1 ? c : c + ' '.repeat(widths[i] - Array.from(c).length))).join('  ');
+
+  const lines: string[] = [];
+  if (results.partial) {
+    const planned = results.benchmarks.reduce((n, b) => n + b.samplesPlanned, 0);
+    const scored = results.benchmarks.reduce((n, b) => n + b.samplesScored, 0);
+    lines.push(`PARTIAL RUN: ${scored} of ${planned} planned samples scored; numbers cover only those.`);
+  }
+  lines.push(line(HEADER), ...rows.map(line));
+  const errors = results.benchmarks.reduce((n, b) => n + b.errors, 0);
+  if (errors > 0) lines.push(`${errors} sample error(s), counted in the report.`);
+  const { suspicious, contaminated } = results.config.thresholds;
+  lines.push(
+    `share of samples with neighbour rank s < ${results.config.cut}; thresholds: suspicious ${share(suspicious)}, ` +
+      `contaminated ${share(contaminated)}; exchangeable null about 0.10; control = reference model in the target's seat.`,
+  );
+  return lines;
+}

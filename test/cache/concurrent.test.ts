@@ -1,0 +1,45 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { cacheKey } from '../../src/cache/key.js';
+import { openCache } from '../../src/cache/store.js';
+
+const child = fileURLToPath(new URL('./append-child.ts', import.meta.url));
+
+/** Starts a child and resolves once it says "ready"; `done` resolves with its exit code and stderr. */
+function startChild(args: string[]): Promise<{ done: Promise<{ code: number | null; stderr: string }> }> {
+  return new Promise((resolveReady, reject) => {
+    const proc = spawn(process.execPath, ['--import', 'tsx', child, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    proc.stderr.on('data', (d) => (stderr += String(d)));
+    const done = new Promise<{ code: number | null; stderr: string }>((res) => proc.on('close', (code) => res({ code, stderr })));
+    proc.stdout.on('data', (d) => {
+      if (String(d).includes('ready')) resolveReady({ done });
+    });
+    proc.on('error', reject);
+    done.then(({ code, stderr: err }) => reject(new Error(`child exited ${code} before ready: ${err}`)));
+  });
+}
+
+describe('cache under concurrent writers', () => {
+  it('two processes appending 200 records each to the same file lose and corrupt nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'contam-cache-conc-'));
+    const go = join(dir, 'go');
+    const children = await Promise.all(['a', 'b'].map((w) => startChild([dir, go, w, '200'])));
+    writeFileSync(go, '');
+    const exits = await Promise.all(children.map((c) => c.done));
+    expect(exits).toEqual([{ code: 0, stderr: '' }, { code: 0, stderr: '' }]);
+
+    const cache = openCache<{ worker: string; i: number; pad: string }>(dir);
+    for (const worker of ['a', 'b']) {
+      for (let i = 0; i < 200; i++) {
+        expect(cache.get(cacheKey({ model: 'shared' }, { textHash: `${worker}-${i}` }))).toEqual({ worker, i, pad: worker.repeat(8000) });
+      }
+    }
+    expect(cache.stats()).toEqual({ hits: 400, misses: 0, corruptLines: 0 });
+    expect(cache.info()).toMatchObject({ files: 1, records: 400, corruptLines: 0 });
+  });
+});

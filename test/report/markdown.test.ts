@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import type { AuditResults } from '../../src/audit/types.js';
+import { chartFiles } from '../../src/report/format.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
+import { loadPublishedReferences } from '../../src/report/references.js';
+import { fixtureResults, hostileName } from './fixture-results.js';
+import { tableAfter, tables } from './md-parse.js';
+
+const references = loadPublishedReferences();
+const charts = chartFiles(fixtureResults.benchmarks);
+const md = renderMarkdown(fixtureResults, { references, charts });
+const escapedHostile = 'my\\|bench \\`x\\` &lt;script&gt;alert(1)&lt;/script&gt; line2 ␛\\[31mred␛\\[0m';
+
+describe('renderMarkdown', () => {
+  it('renders the Table-9-style results table: benchmark rows, three columns per detector', () => {
+    const results = tableAfter(md, '## Results');
+    expect(results[0]).toEqual([
+      'Benchmark', 'n',
+      'loss (result < 0.1)', 'control (loss)', 'verdict (loss)',
+      'min-k:k=0.2 (result < 0.1)', 'control (min-k:k=0.2)', 'verdict (min-k:k=0.2)',
+    ]);
+    expect(results).toHaveLength(2 + 3);
+    expect(results[2]).toEqual(['arc', '100', '0.06 [0.00, 0.12]', '0.09', '✅ clean', '0.08 [0.02, 0.14]', '0.10', '✅ clean']);
+    expect(results[3]).toEqual(['gsm8k', '98', '0.92 [0.86, 0.98]', '0.70', '🚩 contaminated', '0.61 [0.51, 0.71]', '0.55', '⚠️ suspicious']);
+    expect(results[4]).toEqual([escapedHostile, '100', '0.30 [0.20, 0.40]', '0.12', '⚠️ suspicious', '0.33 [0.23, 0.43]', '0.11', '⚠️ suspicious']);
+  });
+
+  it('keeps every table rectangular despite hostile text', () => {
+    for (const t of tables(md)) {
+      for (const row of t) expect(row).toHaveLength(t[0].length);
+    }
+  });
+
+  it('lets no dataset text inject HTML, code spans or terminal escapes', () => {
+    expect(md).not.toMatch(/<[A-Za-z!/?]/);
+    expect(md).not.toContain('\u001b');
+    expect(md).not.toContain('<script>');
+    expect(md).not.toContain(hostileName.split('\n')[0]);
+    // The hostile name appears only in its escaped form (headings, tables, reproducibility).
+    expect(md.split(escapedHostile).length - 1).toBe(4);
+  });
+
+  it('states the thresholds, the SOLAR card line, and the method in plain words', () => {
+    expect(md).toContain('⚠️ suspicious from **0.50**, 🚩 contaminated from **0.85**');
+    expect(md).toContain('"well below **0.9**"');
+    expect(md).toContain('not n-gram overlap');
+    expect(md).toContain('10/101 ≈ 0.099');
+    expect(md).toContain('Llama-2-70B scores 0.89 on GSM8K');
+  });
+
+  it('sets other models\' published numbers apart, labelled as not this audit', () => {
+    const published = tableAfter(md, "## Other models' published numbers, not this audit");
+    expect(published[0].slice(2, 8)).toEqual(['ARC', 'MMLU', 'TruthfulQA', 'GSM8K', 'HellaSwag', 'Winogrande']);
+    expect(published).toHaveLength(2 + 5);
+    expect(published[2].slice(0, 8)).toEqual(['upstage/SOLAR-10.7B-Instruct-v1.0', 'not stated', '0.06', '0.15', '0.28', '0.70', 'not supported', 'not supported']);
+    expect(published[5].slice(0, 6)).toEqual(['meta-llama/Llama-2-70b-hf (presumed-clean control)', 'Llama-7B', '0.22', '–', '0.51', '0.89']);
+    expect(md).toContain("> These are other models' published numbers, not this audit.");
+    expect(renderMarkdown(fixtureResults)).not.toContain('published numbers');
+  });
+
+  it('shows per-benchmark details with p-value, difference, Wilcoxon and chart links', () => {
+    const gsm = md.slice(md.indexOf('### gsm8k'));
+    const [facts, stats] = tables(gsm);
+    expect(facts).toContainEqual(['Neighbours saved by early stopping', '1590']);
+    expect(facts).toContainEqual(['Errors', '2']);
+    expect(stats[2]).toEqual(['loss', '0.92 [0.86, 0.98]', '0.10', '< 0.0001', '0.70 [0.64, 0.78]', '+0.22 [+0.13, +0.31]', '3120.5 (0.0031, 100)', '🚩 contaminated']);
+    expect(gsm).toContain('- sample gsm8k/test/17: text \\| longer than \\`context\\` &lt;b&gt;');
+    expect(gsm).toContain('![Neighbour-rank distribution, loss](charts/gsm8k.svg)');
+    expect(renderMarkdown(fixtureResults)).not.toContain('charts/');
+  });
+
+  it('adds the labelled-evaluation table only when a detector has labels', () => {
+    const labelled = tableAfter(md, '## Labelled evaluation');
+    expect(labelled[0]).toEqual(['Benchmark', 'Detector', 'AUROC [95% CI]', 'TPR@1% FPR', 'TPR@5% FPR', 'FPR@95% TPR', 'Members / non-members']);
+    expect(labelled[2].slice(1)).toEqual(['loss', '0.71 [0.62, 0.79]', '0.05', '0.18', '0.74', '50 / 50']);
+    const unlabelled: AuditResults = {
+      ...fixtureResults,
+      benchmarks: fixtureResults.benchmarks.map((b) => ({ ...b, detectors: b.detectors.map(({ labelled: _, ...d }) => d) })),
+    };
+    expect(renderMarkdown(unlabelled)).not.toContain('## Labelled evaluation');
+  });
+
+  it('shows a partial-run banner only for partial results', () => {
+    expect(md).not.toContain('Partial run');
+    const partial = renderMarkdown({ ...fixtureResults, partial: true });
+    expect(partial.split('\n')[2]).toBe(
+      '> ⚠️ **Partial run.** The audit stopped before it finished: 298 of 300 planned samples were scored. ' +
+        'The numbers below cover only the scored samples and their intervals are wider; do not quote them as a full audit.',
+    );
+  });
+
+  it('ends with a reproducibility block holding fingerprints and the exact command', () => {
+    const repro = tableAfter(md, '## Reproducibility');
+    expect(repro).toContainEqual(['Target', 'upstage/SOLAR-10.7B-Instruct-v1.0 at /models/solar, fingerprint sha256:9f2c1a, decoder-kv, q8']);
+    expect(repro).toContainEqual(['Seed', '0']);
+    expect(md.endsWith(`\`\`\`sh\n${fixtureResults.command}\n\`\`\`\n`)).toBe(true);
+    const sneaky = renderMarkdown({ ...fixtureResults, command: 'contam audit --name "```\n<img src=x>"' });
+    expect(sneaky.endsWith('````sh\ncontam audit --name "```\n<img src=x>"\n````\n')).toBe(true);
+  });
+});
