@@ -1,0 +1,57 @@
+import { Box, Text } from 'ink';
+import type { AuditConfig } from '../audit/types.js';
+import { sanitizeForTerminal } from './sanitize.js';
+
+/** 0.35 -> "35%", 0.125 -> "12.5%": thresholds shown as typed, without float noise. */
+function pct(x: number): string {
+  return `${Number((x * 100).toFixed(1))}%`;
+}
+
+export interface HeaderProps {
+  /** Undefined until the audit's 'start' event. */
+  readonly config?: AuditConfig;
+  /** The detector the table ranks by; marked with `*` in the detector list. */
+  readonly primary?: string;
+}
+
+/** Who is audited against whom, and how: target, reference, mode, seed, detectors. */
+export function Header({ config, primary }: HeaderProps) {
+  if (!config) {
+    return (
+      <Box>
+        <Text bold>contam</Text>
+        <Text dimColor> waiting for the audit to start…</Text>
+      </Box>
+    );
+  }
+  const clean = (s: string): string => sanitizeForTerminal(s);
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate">
+        <Text bold>contam</Text>
+        <Text dimColor>  target </Text>
+        <Text color="cyan">{clean(config.target)}</Text>
+        <Text dimColor>  reference </Text>
+        <Text color="cyan">{clean(config.reference)}</Text>
+        <Text dimColor>  mode </Text>
+        <Text>{config.mode}</Text>
+        <Text dimColor>  seed </Text>
+        <Text>{String(config.seed)}</Text>
+      </Text>
+      <Text wrap="truncate">
+        <Text dimColor>detectors </Text>
+        {config.detectors.map((d, i) => (
+          <Text key={d}>
+            {i > 0 ? ', ' : ''}
+            <Text bold={d === primary}>{clean(d)}</Text>
+            {d === primary ? '*' : ''}
+          </Text>
+        ))}
+        <Text dimColor>
+          {'  '}flag s &lt; {config.cut} · suspicious ≥ {pct(config.thresholds.suspicious)} · contaminated ≥{' '}
+          {pct(config.thresholds.contaminated)}
+        </Text>
+      </Text>
+    </Box>
+  );
+}

@@ -1,0 +1,64 @@
+/**
+ * Number and time formatting shared by the dashboard and the plain logger, so both say the same
+ * thing the same way. Pure; no terminal knowledge.
+ */
+import type { Interval } from '../audit/types.js';
+
+/** 0.283 -> "28.3%". */
+export function formatPercent(value: number, digits = 1): string {
+  if (!Number.isFinite(value)) return '–';
+  return `${(value * 100).toFixed(digits)}%`;
+}
+
+/** { low: 0.2, high: 0.35 } -> "[20.0–35.0]" (percent points, unit implied by the value beside it). */
+export function formatInterval(interval: Interval, digits = 1): string {
+  if (!Number.isFinite(interval.low) || !Number.isFinite(interval.high)) return '[–]';
+  return `[${(interval.low * 100).toFixed(digits)}–${(interval.high * 100).toFixed(digits)}]`;
+}
+
+/** 1234 -> "1.2k", 2_500_000 -> "2.5M"; small counts stay exact. */
+export function formatCount(value: number): string {
+  if (value < 1000) return String(value);
+  if (value < 1_000_000) return `${(value / 1000).toFixed(value < 10_000 ? 1 : 0)}k`;
+  return `${(value / 1_000_000).toFixed(1)}M`;
+}
+
+/** Milliseconds -> "850ms", "42s", "3m05s", "1h02m". */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '–';
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
+}
+
+/** A score with a sensible number of digits for its size. */
+export function formatScore(value: number | undefined): string {
+  if (value === undefined || !Number.isFinite(value)) return '–';
+  const abs = Math.abs(value);
+  if (abs !== 0 && (abs < 0.001 || abs >= 100_000)) return value.toExponential(2);
+  return value.toFixed(abs >= 100 ? 1 : 3);
+}
+
+/** Cuts to `width` columns with an ellipsis (code points, not UTF-16 units). */
+export function truncate(text: string, width: number): string {
+  if (width <= 0) return '';
+  const chars = Array.from(text);
+  if (chars.length <= width) return text;
+  return width === 1 ? '…' : `${chars.slice(0, width - 1).join('')}…`;
+}
+
+/** Pads (or truncates) to exactly `width` columns. */
+export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+  const cut = truncate(text, width);
+  const pad = ' '.repeat(Math.max(0, width - Array.from(cut).length));
+  return align === 'left' ? cut + pad : pad + cut;
+}
+
+/** A neighbour rank s in [0, 1]; `≥` when early stopping left it a lower bound. */
+export function formatRank(value: number | undefined, exact = true): string {
+  if (value === undefined || !Number.isFinite(value)) return '–';
+  return `${exact ? '' : '≥'}${value.toFixed(3)}`;
+}
