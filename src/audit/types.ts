@@ -5,7 +5,8 @@
  */
 
 export type Mode = 'compat' | 'fixed';
-export type Verdict = 'clean' | 'suspicious' | 'contaminated';
+/** 'unknown' when no sample could be scored. */
+export type Verdict = 'clean' | 'suspicious' | 'contaminated' | 'unknown';
 export type FailOn = 'contaminated' | 'suspicious' | 'never';
 export type SamplingMethod = 'seeded' | 'python-compat';
 
@@ -81,12 +82,16 @@ export interface SampleRecord {
   readonly scores: Readonly<Record<string, number>>;
   /** The same detectors with the reference model in the target's seat (the control). */
   readonly controlScores: Readonly<Record<string, number>>;
-  /** Neighbour rank s per detector key, target and control. */
+  /**
+   * Neighbour rank s per detector key, target and control: exact when every neighbour was scored
+   * (ranksExact), else the lower bound reached when early stopping decided the flag.
+   */
   readonly ranks: Readonly<Record<string, number>>;
   readonly controlRanks: Readonly<Record<string, number>>;
   /** s < cut per detector key. */
   readonly flags: Readonly<Record<string, boolean>>;
   readonly controlFlags: Readonly<Record<string, boolean>>;
+  readonly ranksExact: boolean;
   readonly neighboursScored: number;
   readonly neighboursTotal: number;
   /** Target's lowest-probability tokens (the Min-K% set), in text order. */

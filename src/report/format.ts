@@ -39,6 +39,7 @@ const MARKERS: Readonly<Record<Verdict, string>> = {
   clean: '✅ clean',
   suspicious: '⚠️ suspicious',
   contaminated: '🚩 contaminated',
+  unknown: '❔ no samples scored',
 };
 
 export function verdictMarker(verdict: Verdict): string {

@@ -1,0 +1,36 @@
+/** Loading every benchmark and picking its samples: the audit's plan, also what --dry-run prints. */
+import { loadBenchmark, selectSamples, type LoadedBenchmark, type Selection } from '../benchmarks/index.js';
+import type { AuditConfig, BenchmarkSpec } from './types.js';
+
+export interface PlannedBenchmark {
+  readonly spec: BenchmarkSpec;
+  readonly loaded: LoadedBenchmark;
+  readonly selection: Selection;
+}
+
+export async function planAudit(config: AuditConfig): Promise<PlannedBenchmark[]> {
+  const planned: PlannedBenchmark[] = [];
+  for (const spec of config.benchmarks) {
+    const loaded = await loadBenchmark({
+      task: spec.task,
+      path: spec.path,
+      split: spec.split,
+      strict: config.strict,
+      options: { compat: config.mode === 'compat', name: spec.name, ...spec.options },
+    });
+    const selection = selectSamples(loaded.samples, {
+      n: config.samples,
+      seed: config.seed,
+      sampling: config.sampling === 'python-compat' ? 'python-compat' : 'hash',
+    });
+    planned.push({ spec, loaded, selection });
+  }
+  return planned;
+}
+
+/** Skip reasons grouped for the report: the message without its file and line. */
+export function skippedReasons(loaded: LoadedBenchmark): { reason: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const row of loaded.skipped) counts.set(row.reason, (counts.get(row.reason) ?? 0) + 1);
+  return [...counts.entries()].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count);
+}

@@ -1,0 +1,144 @@
+/** contam audit: the release check. Exit 0 clean, 100 at the --fail-on level, 1 on errors, 130 interrupted. */
+import { describePlan } from '../../benchmarks/plan.js';
+import { planAudit } from '../../audit/plan.js';
+import { runAudit, type AuditOutput } from '../../audit/run.js';
+import type { AuditConfig, AuditEvent, Verdict } from '../../audit/types.js';
+import { FatalError, InterruptedError } from '../../errors.js';
+import { reportFormat, writeReports } from '../../report/write.js';
+import { summaryLines } from '../../report/summary.js';
+import { createPlainLogger } from '../../ui/plain-logger.js';
+import { intFlag, parse, stdio, type Output } from '../args.js';
+import { AUDIT_FLAGS, flagsToPartial } from '../audit-flags.js';
+import { findConfigFile, readConfigFile, resolveConfig } from '../config.js';
+import type { BenchmarkSpec } from '../../audit/types.js';
+
+export const help = `Usage: contam audit [options]
+
+Scores benchmark samples under the target and the reference model, ranks each original among
+neighbours the reference writes, and reports per benchmark and detector the share of samples
+ranked as members (with a 95% interval, the exchangeable null, and the control: the reference
+in the target's seat). Settings come from contam.config.yaml in this folder (or -c FILE);
+flags override it.
+
+Models and data
+  --target <dir|hub-id>        model being audited (ONNX export folder or cached HF id)
+  --reference <dir|hub-id>     reference model believed clean; it writes the neighbours
+  --dtype <fp32|fp16|q8|...>   ONNX file variant (transformers.js layout)
+  -b, --benchmarks <list>      name=path[,name=path]; name is a task (arc, mmlu, truthfulqa,
+                               gsm8k, hellaswag, winogrande) or name:custom=path; bare names
+                               pick benchmarks defined in the config file
+  -n, --samples <N>            samples per benchmark (default 100)
+  --seed <S>                   seed for samples, neighbours and bootstraps (default 0)
+  --sampling <seeded|python-compat>   python-compat picks samples as the upstream tool does
+  --strict                     stop at the first bad data row instead of skipping it
+Method
+  -d, --detectors <list>       loss,zlib,lowercase,reference,min-k[:k=0.2],min-k-plus-plus[:k=0.2]
+  --neighbours <M>             neighbours per sample (default 100)
+  --mode <fixed|compat>        compat reproduces the upstream tool, quirks included
+  --prefix-ratio <r>           share of words kept as the neighbour prefix (default 0.4)
+  --cut <c>                    a sample counts when its rank s < c (default 0.1)
+  --no-early-stop              draw every neighbour even when the flag is already decided
+  --thresholds <s,c>           verdict thresholds (default 0.5,0.85)
+  --batch-size <N>             sequences per forward pass (default 16)
+  --max-tokens <N>             longest text scored, in tokens (default 8192)
+Output
+  -o, --output <file>          report file, format from extension (.json, .jsonl, .md); repeatable
+  --out-dir <dir>              folder for the full report set (default reports/<time>-<target>/)
+  --json                       print only the results JSON on stdout
+  --fail-on <contaminated|suspicious|never>   exit 100 at this verdict (default contaminated)
+  --no-cache, --cache-dir <dir>   per-sample cache (default $CONTAM_CACHE_DIR, $XDG_CACHE_HOME/contam)
+  --dry-run                    load data and show the plan without running a model
+  -c, --config <file>          configuration file (default ./contam.config.yaml)
+
+Examples:
+  contam audit --target ./my-model --reference ./base-model -b gsm8k=./gsm8k/test.jsonl,arc=./arc
+  contam audit --mode compat --sampling python-compat -b truthfulqa=./TruthfulQA.csv -o report.md
+  contam audit --dry-run --json -b mmlu=./mmlu/data`;
+
+const LEVEL: Record<Verdict, number> = { unknown: 0, clean: 0, suspicious: 1, contaminated: 2 };
+
+export function exitCodeFor(output: AuditOutput): number {
+  if (output.results.partial) return 130;
+  const failOn = output.results.config.failOn;
+  if (failOn === 'never') return 0;
+  const worst = Math.max(0, ...output.results.benchmarks.flatMap((b) => b.detectors.map((d) => LEVEL[d.verdict])));
+  return worst >= LEVEL[failOn] ? 100 : 0;
+}
+
+export function loadAuditConfig(values: Record<string, unknown>): AuditConfig {
+  const file = findConfigFile(values.config as string | undefined);
+  const fromFile = file ? readConfigFile(file) : {};
+  const flags = flagsToPartial(values, fromFile.benchmarks as BenchmarkSpec[] | undefined);
+  const config = resolveConfig(fromFile, flags, values['cache-dir'] as string | undefined);
+  for (const out of config.outputs) reportFormat(out);
+  return config;
+}
+
+const interactive = (json: boolean) => !json && process.stdout.isTTY && process.stdin.isTTY && !process.env.CI;
+
+export async function runAuditCommand(config: AuditConfig, opts: { json: boolean; maxTokens?: number; io?: Output }): Promise<number> {
+  const io = opts.io ?? stdio;
+  const controller = new AbortController();
+  let presses = 0;
+  const cancel = () => {
+    presses += 1;
+    if (presses > 1) process.exit(130);
+    controller.abort();
+  };
+  process.on('SIGINT', cancel);
+  let onEvent: (e: AuditEvent) => void;
+  let ui: { waitUntilExit(): Promise<void>; unmount(): void } | undefined;
+  let closeQueue = () => {};
+  if (interactive(opts.json)) {
+    // Ink and React load only here: the plain and JSON paths never pay for them.
+    const { renderInteractive, createEventQueue } = await import('../../ui/render.js');
+    const queue = createEventQueue();
+    ui = renderInteractive(queue, { onCancel: cancel });
+    onEvent = (e) => queue.push(e);
+    closeQueue = () => queue.close();
+  } else {
+    onEvent = createPlainLogger((line) => io.err(line));
+  }
+  let output: AuditOutput;
+  try {
+    output = await runAudit(config, { signal: controller.signal, onEvent, command: commandLine(), maxTokens: opts.maxTokens });
+  } catch (error) {
+    closeQueue();
+    ui?.unmount();
+    throw error;
+  } finally {
+    process.off('SIGINT', cancel);
+  }
+  const written = writeReports(output.results, output.samples, { dir: config.outDir, outputs: config.outputs });
+  closeQueue();
+  // A finished run stays on screen for the drill-down until q; a cancelled one closes at once.
+  if (ui && output.results.partial) ui.unmount();
+  if (ui) await ui.waitUntilExit();
+  if (opts.json) io.out(JSON.stringify(output.results, null, 2));
+  else {
+    if (!ui) for (const line of summaryLines(output.results)) io.out(line);
+    io.err(`reports: ${written.join(', ')}`);
+  }
+  if (output.results.partial) throw new InterruptedError(`interrupted: partial results written to ${written[0]}`);
+  return exitCodeFor(output);
+}
+
+function commandLine(): string {
+  return ['contam', ...process.argv.slice(2)].map((a) => (/^[\w./:=,@+-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
+}
+
+export async function run(argv: string[], io: Output = stdio): Promise<void> {
+  const { values } = parse('audit', argv, AUDIT_FLAGS, false);
+  if (values.help) return io.out(help);
+  const config = loadAuditConfig(values);
+  const maxTokens = intFlag(values['max-tokens'], '--max-tokens', 2);
+  if (values['dry-run']) {
+    const plan = await planAudit(config);
+    const described = describePlan(plan.map((p) => ({ loaded: p.loaded, selection: p.selection })));
+    if (values.json) io.out(JSON.stringify(described.json, null, 2));
+    else for (const line of described.lines) io.out(line);
+    return;
+  }
+  if (config.benchmarks.length === 0) throw new FatalError('no benchmarks to audit');
+  process.exitCode = await runAuditCommand(config, { json: !!values.json, maxTokens, io });
+}

@@ -1,0 +1,172 @@
+/**
+ * The audit configuration: defaults, then contam.config.yaml (found in the working directory, or
+ * -c), then flags. Every mistake is one line naming the file, the key, what was found and what is valid.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { resolveCacheDir } from '../cache/dir.js';
+import { FatalError, errorMessage } from '../errors.js';
+import { TASKS } from '../benchmarks/tasks/registry.js';
+import { parseDetectorSpec } from '../detectors/registry.js';
+import type { AuditConfig, BenchmarkSpec } from '../audit/types.js';
+import { CONFIG_FIELDS, type FieldKind } from './config-schema.js';
+
+export const CONFIG_FILE = 'contam.config.yaml';
+
+export const DEFAULTS = {
+  samples: 100,
+  seed: 0,
+  sampling: 'seeded',
+  detectors: ['loss', 'zlib', 'lowercase', 'reference', 'min-k', 'min-k-plus-plus'],
+  neighbours: 100,
+  prefixRatio: 0.4,
+  cut: 0.1,
+  mode: 'fixed',
+  earlyStop: true,
+  thresholds: { suspicious: 0.5, contaminated: 0.85 },
+  failOn: 'contaminated',
+  strict: false,
+  outputs: [],
+  batchSize: 16,
+} as const;
+
+export type PartialConfig = Record<string, unknown>;
+
+function fail(where: string, key: string, found: unknown, expected: string): never {
+  const shown = typeof found === 'string' ? JSON.stringify(found) : JSON.stringify(found) ?? String(found);
+  throw new FatalError(`${where}: key "${key}": expected ${expected}, found ${shown}`);
+}
+
+const taskNames = () => TASKS.map((t) => t.name);
+
+function benchmarkSpec(where: string, key: string, name: string | undefined, value: unknown): BenchmarkSpec {
+  if (typeof value === 'string') value = { path: value };
+  if (!value || typeof value !== 'object' || Array.isArray(value)) fail(where, key, value, 'a path or {name, task, path, split, options}');
+  const v = value as Record<string, unknown>;
+  for (const k of Object.keys(v)) {
+    if (!['name', 'task', 'path', 'split', 'options'].includes(k)) fail(where, `${key}.${k}`, k, 'one of name, task, path, split, options');
+  }
+  const benchName = typeof v.name === 'string' ? v.name : name;
+  const task = typeof v.task === 'string' ? v.task : benchName;
+  if (!benchName) fail(where, `${key}.name`, v.name, 'a benchmark name');
+  if (!task || !taskNames().includes(task)) fail(where, `${key}.task`, task, `one of ${taskNames().join(', ')}`);
+  if (typeof v.path !== 'string' || v.path === '') fail(where, `${key}.path`, v.path, 'a file, folder or hub dataset id');
+  if (v.split !== undefined && typeof v.split !== 'string') fail(where, `${key}.split`, v.split, 'a split name such as test');
+  const options = v.options;
+  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) fail(where, `${key}.options`, options, 'a map of options');
+  return { name: benchName, task, path: v.path, ...(v.split ? { split: v.split as string } : {}), ...(options ? { options: options as BenchmarkSpec['options'] } : {}) };
+}
+
+function checkValue(where: string, key: string, kind: FieldKind, value: unknown): unknown {
+  switch (kind.type) {
+    case 'string':
+      return typeof value === 'string' && value !== '' ? value : fail(where, key, value, 'a non-empty string');
+    case 'enum':
+      return typeof value === 'string' && kind.values.includes(value) ? value : fail(where, key, value, `one of ${kind.values.join(', ')}`);
+    case 'integer':
+      return Number.isInteger(value) && (value as number) >= kind.min ? value : fail(where, key, value, `an integer >= ${kind.min}`);
+    case 'number': {
+      const ok = typeof value === 'number' && (kind.exclusiveMin ? value > kind.min : value >= kind.min) && value <= kind.max;
+      return ok ? value : fail(where, key, value, `a number in ${kind.exclusiveMin ? '(' : '['}${kind.min}, ${kind.max}]`);
+    }
+    case 'boolean':
+      return typeof value === 'boolean' ? value : fail(where, key, value, 'true or false');
+    case 'strings':
+      return Array.isArray(value) && value.every((x) => typeof x === 'string') ? value : fail(where, key, value, 'a list of strings');
+    case 'thresholds': {
+      const t = value as Record<string, unknown>;
+      if (!t || typeof t !== 'object') fail(where, key, value, '{suspicious, contaminated}');
+      for (const k of Object.keys(t)) if (!['suspicious', 'contaminated'].includes(k)) fail(where, `${key}.${k}`, k, 'suspicious or contaminated');
+      const out = { ...DEFAULTS.thresholds, ...t } as { suspicious: unknown; contaminated: unknown };
+      for (const k of ['suspicious', 'contaminated'] as const) {
+        const x = out[k];
+        if (typeof x !== 'number' || x < 0 || x > 1) fail(where, `${key}.${k}`, x, 'a number in [0, 1]');
+      }
+      if ((out.suspicious as number) > (out.contaminated as number)) fail(where, key, value, 'suspicious <= contaminated');
+      return out;
+    }
+    case 'cache': {
+      const c = value as Record<string, unknown>;
+      if (!c || typeof c !== 'object' || Array.isArray(c)) fail(where, key, value, '{enabled, dir}');
+      for (const k of Object.keys(c)) if (!['enabled', 'dir'].includes(k)) fail(where, `${key}.${k}`, k, 'enabled or dir');
+      if (c.enabled !== undefined && typeof c.enabled !== 'boolean') fail(where, `${key}.enabled`, c.enabled, 'true or false');
+      if (c.dir !== undefined && typeof c.dir !== 'string') fail(where, `${key}.dir`, c.dir, 'a folder path');
+      return c;
+    }
+    case 'benchmarks': {
+      if (Array.isArray(value)) return value.map((v, i) => benchmarkSpec(where, `${key}[${i}]`, undefined, v));
+      if (value && typeof value === 'object') return Object.entries(value).map(([name, v]) => benchmarkSpec(where, `${key}.${name}`, name, v));
+      return fail(where, key, value, 'a list or map of benchmarks');
+    }
+  }
+}
+
+/** Validates a parsed config object (from YAML or flags); `where` names its origin in messages. */
+export function validatePartial(raw: unknown, where: string): PartialConfig {
+  if (raw === null || raw === undefined) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new FatalError(`${where}: expected a map of settings at the top level, found ${Array.isArray(raw) ? 'a list' : typeof raw}`);
+  const out: PartialConfig = {};
+  for (const [key, value] of Object.entries(raw)) {
+    const field = CONFIG_FIELDS.find((f) => f.key === key);
+    if (!field) throw new FatalError(`${where}: unknown key "${key}"; valid keys: ${CONFIG_FIELDS.map((f) => f.key).join(', ')}`);
+    out[key] = checkValue(where, key, field.kind, value);
+  }
+  if (Array.isArray(out.detectors)) {
+    for (const spec of out.detectors as string[]) {
+      try {
+        parseDetectorSpec(spec);
+      } catch (error) {
+        throw new FatalError(`${where}: key "detectors": ${errorMessage(error)}`);
+      }
+    }
+  }
+  return out;
+}
+
+export function readConfigFile(path: string): PartialConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new FatalError(`cannot read config ${path}: ${errorMessage(error)}`);
+  }
+  const doc = parseDocument(text, { prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    const line = e.linePos?.[0];
+    throw new FatalError(`${path}${line ? ` line ${line.line} column ${line.col}` : ''}: YAML syntax error: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
+  }
+  return validatePartial(doc.toJS(), path);
+}
+
+/** The config file to read: -c wins; else contam.config.yaml in the working directory if present. */
+export function findConfigFile(explicit: string | undefined, cwd = process.cwd()): string | undefined {
+  if (explicit) {
+    if (!existsSync(explicit)) throw new FatalError(`config ${explicit}: no such file`);
+    return explicit;
+  }
+  const found = resolve(cwd, CONFIG_FILE);
+  return existsSync(found) ? found : undefined;
+}
+
+/** Defaults < file < flags, then the checks that need the whole picture. */
+export function resolveConfig(file: PartialConfig, flags: PartialConfig, cacheOverride?: string): AuditConfig {
+  const merged = { ...DEFAULTS, ...file, ...flags } as Record<string, unknown>;
+  const cache = { ...((file.cache as object) ?? {}), ...((flags.cache as object) ?? {}) } as { enabled?: boolean; dir?: string };
+  for (const key of ['target', 'reference'] as const) {
+    if (typeof merged[key] !== 'string') throw new FatalError(`no ${key} model: pass --${key} <folder or hub id> or set "${key}" in ${CONFIG_FILE}`);
+  }
+  const benchmarks = (merged.benchmarks ?? []) as BenchmarkSpec[];
+  if (benchmarks.length === 0) throw new FatalError(`no benchmarks: pass --benchmarks name=path[,name=path] or set "benchmarks" in ${CONFIG_FILE}`);
+  const names = new Set<string>();
+  for (const b of benchmarks) {
+    if (names.has(b.name)) throw new FatalError(`benchmark "${b.name}" is listed twice; give each a distinct name`);
+    names.add(b.name);
+  }
+  return {
+    ...(merged as unknown as AuditConfig),
+    benchmarks,
+    cache: { enabled: cache.enabled ?? true, dir: resolveCacheDir({ override: cacheOverride ?? cache.dir }) },
+  };
+}
