@@ -32,7 +32,8 @@ Models and data
   --sampling <seeded|python-compat>   python-compat picks samples as the upstream tool does
   --strict                     stop at the first bad data row instead of skipping it
 Method
-  -d, --detectors <list>       loss,zlib,lowercase,reference,min-k[:k=0.2],min-k-plus-plus[:k=0.2]
+  -d, --detectors <list>       first is primary; default loss,zlib,lowercase,min-k,min-k-plus-plus;
+                               also reference (biased: the reference wrote the neighbours)
   --neighbours <M>             neighbours per sample (default 100)
   --mode <fixed|compat>        compat reproduces the upstream tool, quirks included
   --prefix-ratio <r>           share of words kept as the neighbour prefix (default 0.4)
@@ -45,7 +46,8 @@ Output
   -o, --output <file>          report file, format from extension (.json, .jsonl, .md); repeatable
   --out-dir <dir>              folder for the full report set (default reports/<time>-<target>/)
   --json                       print only the results JSON on stdout
-  --fail-on <contaminated|suspicious|never>   exit 100 at this verdict (default contaminated)
+  --fail-on <contaminated|suspicious|never>   exit 100 when the primary detector (the first
+                               in --detectors) reaches this verdict on a benchmark
   --no-cache, --cache-dir <dir>   per-sample cache (default $CONTAM_CACHE_DIR, $XDG_CACHE_HOME/contam)
   --dry-run                    load data and show the plan without running a model
   -c, --config <file>          configuration file (default ./contam.config.yaml)
@@ -61,7 +63,10 @@ export function exitCodeFor(output: AuditOutput): number {
   if (output.results.partial) return 130;
   const failOn = output.results.config.failOn;
   if (failOn === 'never') return 0;
-  const worst = Math.max(0, ...output.results.benchmarks.flatMap((b) => b.detectors.map((d) => LEVEL[d.verdict])));
+  // The primary detector (first in --detectors) decides, as in the dashboard: the others are read beside it.
+  const primary = output.results.config.detectors[0];
+  const verdicts = output.results.benchmarks.flatMap((b) => b.detectors.filter((d) => d.detector === primary).map((d) => LEVEL[d.verdict]));
+  const worst = Math.max(0, ...verdicts);
   return worst >= LEVEL[failOn] ? 100 : 0;
 }
 
