@@ -91,7 +91,7 @@ export function readSignature(session: InferenceSession, where: string): Signatu
   const ids = tensorMeta(inputs, 'input_ids');
   const logits = tensorMeta(outputs, 'logits');
   if (!ids || !logits) {
-    const lacking = [!ids && 'an input_ids input', !logits && 'a logits output [batch, sequence, vocab]'].filter(Boolean).join(' and ');
+    const lacking = [!ids && 'input_ids input', !logits && 'logits output [batch, sequence, vocab]'].filter(Boolean).join(' and no ');
     throw new FatalError(`${where}: not a causal LM contam can score: the graph has no ${lacking} (${found})`);
   }
   if (logits.type !== 'float32' && logits.type !== 'float16') {

@@ -1,0 +1,105 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openModel } from '../../src/models/open.js';
+import { gpt2FixtureWeights, writeGpt2Fixture, type Gpt2FixtureOptions } from '../../src/onnx/gpt2-fixture.js';
+import { gpt2Forward } from '../helpers/fixture-forward.js';
+import { maxAbsDiff } from './kv-helpers.js';
+
+const root = mkdtempSync(join(tmpdir(), 'contam-runtime-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** log-softmax statistics of float64 logits, straight from the definitions. */
+function expected(logits: Float64Array[], ids: number[]) {
+  const lp = [NaN];
+  const mean = [NaN];
+  const std = [NaN];
+  for (let t = 1; t < ids.length; t++) {
+    const row = logits[t - 1];
+    const max = Math.max(...row);
+    const logZ = max + Math.log(row.reduce((a, x) => a + Math.exp(x - max), 0));
+    const logp = Array.from(row, (x) => x - logZ);
+    const mu = logp.reduce((a, l) => a + Math.exp(l) * l, 0);
+    const variance = logp.reduce((a, l) => a + Math.exp(l) * (l - mu) ** 2, 0);
+    lp.push(logp[ids[t]]);
+    mean.push(mu);
+    std.push(Math.sqrt(variance));
+  }
+  return { lp, mean, std };
+}
+
+describe('runtime on fixture models written by our own code', () => {
+  const cases: [string, Gpt2FixtureOptions][] = [
+    ['optimum KV names, in-graph head', { kvConvention: 'optimum', std: 0.2, seed: 3 }],
+    ['stacked past_N, external data', { kvConvention: 'stacked', std: 0.2, seed: 4, externalData: true }],
+    ['no KV cache at all', { kvConvention: 'none', std: 0.2, seed: 5 }],
+  ];
+  for (const [name, options] of cases) {
+    it(`${name}: log-probs, mean and std equal an independent TypeScript forward pass (<= 1e-4)`, async () => {
+      const dir = join(root, name.replace(/\W+/g, '-'));
+      await writeGpt2Fixture(dir, options);
+      const weights = gpt2FixtureWeights(options);
+      const model = await openModel(dir);
+      try {
+        expect(model.opened.hasHead).toBe(true);
+        const texts = ['the water is very old and good .', 'what kind of animal can you see near the house ?'];
+        const scores = await model.scoreTexts(texts);
+        for (const s of scores) {
+          const ids = [...s.ids];
+          const want = expected(gpt2Forward(weights, ids), ids);
+          expect(maxAbsDiff(s.logprob, want.lp)).toBeLessThanOrEqual(1e-4);
+          expect(maxAbsDiff(s.mean, want.mean)).toBeLessThanOrEqual(1e-4);
+          expect(maxAbsDiff(s.std, want.std)).toBeLessThanOrEqual(1e-4);
+        }
+      } finally {
+        await model.close();
+      }
+    });
+  }
+
+  it('scores texts longer than the context in rolling windows, each token once', async () => {
+    const options: Gpt2FixtureOptions = { kvConvention: 'optimum', std: 0.2, seed: 6, context: 16 };
+    const dir = join(root, 'short-context');
+    await writeGpt2Fixture(dir, options);
+    const model = await openModel(dir);
+    try {
+      const text = Array.from({ length: 40 }, (_, i) => ['the', 'water', 'is', 'old', 'and', 'good'][i % 6]).join(' ');
+      const [s] = await model.scoreTexts([text]);
+      expect(s.ids).toHaveLength(40);
+      expect(Array.from(s.logprob.slice(1)).every(Number.isFinite)).toBe(true);
+      // The first window is an ordinary full pass over the first 16 tokens.
+      const weights = gpt2FixtureWeights(options);
+      const head = [...s.ids.slice(0, 16)];
+      const want = expected(gpt2Forward(weights, head), head);
+      expect(maxAbsDiff(s.logprob.slice(0, 16), want.lp)).toBeLessThanOrEqual(1e-4);
+      // A later token is predicted from the 8 tokens before it (stride = context / 2) plus the window start.
+      const t = 30;
+      const windowStart = 32 - 16;
+      const window = [...s.ids.slice(windowStart, 32)];
+      const w = expected(gpt2Forward(weights, window), window);
+      expect(Math.abs(s.logprob[t] - w.lp[t - windowStart])).toBeLessThanOrEqual(1e-4);
+    } finally {
+      await model.close();
+    }
+  });
+
+  it('refuses a graph without logits, saying what it found and what it needs', async () => {
+    const dir = join(root, 'no-logits');
+    await writeGpt2Fixture(dir, { withLogits: false });
+    await expect(openModel(dir)).rejects.toThrow(
+      /^model .*no-logits: not a causal LM contam can score: the graph has no logits output \[batch, sequence, vocab\] \(inputs: input_ids int64\[batch_size,sequence_length\], .*; outputs: last_hidden_state float32\[batch_size,sequence_length,64\].*\)$/,
+    );
+  });
+
+  it('reports NaN logits as a model output error instead of a number', async () => {
+    const dir = join(root, 'nan');
+    await writeGpt2Fixture(dir, { nanLogits: { fromPosition: 3 } });
+    const model = await openModel(dir);
+    try {
+      await expect(model.scoreTexts(['the water is very old and good .'])).rejects.toThrow('the model produced non-finite log-probs (NaN or Infinity) at token 4');
+    } finally {
+      await model.close();
+    }
+  });
+});
