@@ -133,7 +133,7 @@ export function readConfigFile(path: string): PartialConfig {
   } catch (error) {
     throw new FatalError(`cannot read config ${path}: ${errorMessage(error)}`);
   }
-  const doc = parseDocument(text, { prettyErrors: false });
+  const doc = parseDocument(text);
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const line = e.linePos?.[0];
