@@ -77,7 +77,10 @@ export async function openModel(spec: string, options: OpenOptions = {}): Promis
     contextLength: contextLength(files),
     padId: pad < vocab ? pad : 0,
     batchSize: options.batchSize ?? 16,
-    tokenBudget: options.tokenBudget ?? 2048,
+    // Each [positions, vocab] float intermediate of the scoring head costs positions x vocab x 4 bytes;
+    // about 128 MB per intermediate keeps peak memory near the weights' size at GPT-2 vocab (~650 positions),
+    // while larger batches barely beat small ones in throughput (performance-notes.md).
+    tokenBudget: options.tokenBudget ?? Math.min(4096, Math.max(128, Math.floor(2 ** 25 / vocab))),
   };
   const eosId = tokenizer?.eosId ?? ids.eos;
 
