@@ -27,6 +27,8 @@ export function highlightSegments(sample: SampleRecord): TextSegment[] {
       const at = [low.position, low.position + 1, low.position - 1].find((p) => sample.tokens[p]?.text === low.text);
       marked.add(at ?? low.position);
     }
+    const aligned = sample.tokens.map((t) => t.text).join('') === sample.text ? undefined : alignTokens(sample, marked);
+    if (aligned) return aligned;
     return sample.tokens.map((t, i) => ({ text: sanitizeForTerminal(t.text, keep), low: marked.has(i) }));
   }
   const segments: TextSegment[] = [];
@@ -40,6 +42,35 @@ export function highlightSegments(sample: SampleRecord): TextSegment[] {
     cursor = at + low.text.length;
   }
   if (cursor < sample.text.length) segments.push({ text: sample.text.slice(cursor), low: false });
+  return segments.map((s) => ({ ...s, text: sanitizeForTerminal(s.text, keep) }));
+}
+
+/**
+ * Token texts that do not join back into the text (a tokenizer whose one-token decode drops the
+ * space before a word, or `<unk>`): show the original text, each token found in it in order; a
+ * token not found highlights, when low, the text up to the next token found. Undefined when fewer
+ * than half the tokens are found: the tokens then say more than the text.
+ */
+function alignTokens(sample: SampleRecord, marked: ReadonlySet<number>): TextSegment[] | undefined {
+  const text = sample.text;
+  const segments: TextSegment[] = [];
+  let cursor = 0;
+  let pendingLow = false;
+  let missing = 0;
+  sample.tokens.forEach((t, i) => {
+    const at = t.text.length === 0 ? -1 : text.indexOf(t.text, cursor);
+    if (at === -1) {
+      missing += 1;
+      pendingLow ||= marked.has(i);
+      return;
+    }
+    if (at > cursor) segments.push({ text: text.slice(cursor, at), low: pendingLow && text.slice(cursor, at).trim() !== '' });
+    segments.push({ text: t.text, low: marked.has(i) });
+    pendingLow = false;
+    cursor = at + t.text.length;
+  });
+  if (missing * 2 > sample.tokens.length) return undefined;
+  if (cursor < text.length) segments.push({ text: text.slice(cursor), low: pendingLow });
   return segments.map((s) => ({ ...s, text: sanitizeForTerminal(s.text, keep) }));
 }
 
