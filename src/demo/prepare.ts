@@ -1,0 +1,113 @@
+/**
+ * The built-in demo's data: two trigram models and three benchmarks, built once into a cache folder.
+ * The target and the reference learn from the same background text; only the target's text also holds
+ * every demo-contaminated item and a known 40% of demo-partial's items, three times each (corpus.ts).
+ * demo-clean is in neither. Rows carry member/non-member labels, so the audit can also report AUROC.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BenchmarkSpec } from '../audit/types.js';
+import { fixtureVocabulary } from '../onnx/fixture-tokenizer.js';
+import { DEMO_SIZES, generateCorpus, trainingDocs, type DemoItem } from './corpus.js';
+import { exportNgramModel } from './export.js';
+import { estimateNgram } from './ngram.js';
+
+/** Bump whenever anything that changes the demo's files changes: an old cache is then rebuilt. */
+export const DEMO_VERSION = 1;
+export const DEMO_SEED = 20240607;
+export type DemoSize = keyof typeof DEMO_SIZES;
+
+export interface PrepareDemoOptions {
+  readonly cacheDir: string;
+  /** 'ci' has fewer benchmark items (20 instead of 40); the models are built the same way. */
+  readonly size?: DemoSize;
+}
+
+export interface PreparedDemo {
+  readonly dir: string;
+  readonly targetDir: string;
+  readonly referenceDir: string;
+  readonly benchmarks: readonly BenchmarkSpec[];
+  readonly expected: {
+    readonly contaminated: string;
+    readonly clean: string;
+    readonly partial: { readonly name: string; readonly fraction: number };
+  };
+  /** False when the cache already held this version. */
+  readonly built: boolean;
+}
+
+const MARKER = 'demo-complete.json';
+const NAMES = { contaminated: 'demo-contaminated', clean: 'demo-clean', partial: 'demo-partial' } as const;
+
+function spec(dir: string, name: string): BenchmarkSpec {
+  return {
+    name,
+    task: 'custom',
+    path: join(dir, 'benchmarks', `${name}.jsonl`),
+    options: { name, template: '{text}', idField: 'id', labelField: 'label' },
+  };
+}
+
+function describe(dir: string, built: boolean): PreparedDemo {
+  const marker = JSON.parse(readFileSync(join(dir, MARKER), 'utf8')) as { partialFraction: number };
+  return {
+    dir,
+    targetDir: join(dir, 'target'),
+    referenceDir: join(dir, 'reference'),
+    benchmarks: [spec(dir, NAMES.contaminated), spec(dir, NAMES.clean), spec(dir, NAMES.partial)],
+    expected: { contaminated: NAMES.contaminated, clean: NAMES.clean, partial: { name: NAMES.partial, fraction: marker.partialFraction } },
+    built,
+  };
+}
+
+function writeBenchmark(dir: string, name: string, items: readonly DemoItem[]): void {
+  const lines = items.map((item, i) => JSON.stringify({ id: `${name}-${i}`, text: item.text, label: item.member ? 'member' : 'non-member' }));
+  writeFileSync(join(dir, 'benchmarks', `${name}.jsonl`), `${lines.join('\n')}\n`);
+}
+
+/** Everything into `dir` (a fresh folder), the marker last. */
+function build(dir: string, size: DemoSize): void {
+  const corpusSize = DEMO_SIZES[size];
+  const corpus = generateCorpus(corpusSize, DEMO_SEED);
+  const vocabulary = fixtureVocabulary(corpus.words);
+  const idOf = new Map(vocabulary.map((token, id) => [token, id]));
+  const encode = (doc: string): number[] => doc.split(' ').map((word) => idOf.get(word)!);
+  const docs = trainingDocs(corpus, corpusSize, DEMO_SEED);
+  for (const role of ['target', 'reference'] as const) {
+    const ids = docs[role].map(encode);
+    const model = estimateNgram(ids, vocabulary.length);
+    const trainingTokens = ids.reduce((sum, doc) => sum + doc.length, 0);
+    exportNgramModel(join(dir, role), model, vocabulary, { role, trainingTokens, seed: DEMO_SEED });
+  }
+  mkdirSync(join(dir, 'benchmarks'));
+  writeBenchmark(dir, NAMES.contaminated, corpus.contaminated);
+  writeBenchmark(dir, NAMES.clean, corpus.clean);
+  writeBenchmark(dir, NAMES.partial, corpus.partial);
+  const partialFraction = corpus.partial.filter((x) => x.member).length / corpus.partial.length;
+  writeFileSync(join(dir, MARKER), `${JSON.stringify({ version: DEMO_VERSION, size, seed: DEMO_SEED, partialFraction })}\n`);
+}
+
+/**
+ * Builds the demo into `<cacheDir>/demo-v<version>-<size>/` unless it is already there. The build goes
+ * to a private folder renamed into place, so a concurrent run never sees half a demo.
+ */
+export async function prepareDemo(options: PrepareDemoOptions): Promise<PreparedDemo> {
+  const size = options.size ?? 'full';
+  const dir = join(options.cacheDir, `demo-v${DEMO_VERSION}-${size}`);
+  if (existsSync(join(dir, MARKER))) return describe(dir, false);
+  // A folder without the marker is an interrupted build: start again.
+  rmSync(dir, { recursive: true, force: true });
+  const staging = `${dir}.tmp-${process.pid}-${Date.now()}`;
+  mkdirSync(staging, { recursive: true });
+  try {
+    build(staging, size);
+    renameSync(staging, dir);
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    // Another process finished the same build first: use its folder.
+    if (existsSync(join(dir, MARKER))) return describe(dir, false);
+    throw error;
+  }
+  return describe(dir, true);
+}
