@@ -1,5 +1,6 @@
 /** Loading every benchmark and picking its samples: the audit's plan, also what --dry-run prints. */
 import { loadBenchmark, selectSamples, type LoadedBenchmark, type Selection } from '../benchmarks/index.js';
+import { FatalError } from '../errors.js';
 import type { AuditConfig, BenchmarkSpec } from './types.js';
 
 export interface PlannedBenchmark {
@@ -18,6 +19,7 @@ export async function planAudit(config: AuditConfig): Promise<PlannedBenchmark[]
       strict: config.strict,
       options: { compat: config.mode === 'compat', name: spec.name, ...spec.options },
     });
+    if (loaded.samples.length === 0) throw noValidRows(spec.name, loaded);
     const selection = selectSamples(loaded.samples, {
       n: config.samples,
       seed: config.seed,
@@ -26,6 +28,13 @@ export async function planAudit(config: AuditConfig): Promise<PlannedBenchmark[]
     planned.push({ spec, loaded, selection });
   }
   return planned;
+}
+
+/** An audit of nothing would report "unknown" and exit 0: a benchmark without one valid row is an input error. */
+function noValidRows(name: string, loaded: LoadedBenchmark): FatalError {
+  const first = loaded.skipped[0];
+  const why = first ? `: ${loaded.skipped.length} of ${loaded.rowsRead} rows skipped (first: ${first.file} ${first.location}: ${first.reason})` : ' (no rows read)';
+  return new FatalError(`${name}: no valid rows in ${loaded.files.join(', ')}${why}`);
 }
 
 /** Skip reasons grouped for the report: the message without its file and line. */

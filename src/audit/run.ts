@@ -173,8 +173,9 @@ async function runBenchmark(p: PlannedBenchmark, ctx: BenchmarkContext) {
         neighboursSaved += out.saved;
         ctx.cache?.put(key, record);
       } catch (error) {
-        const message = `${sample.id}: ${errorMessage(error).split('\n')[0]}`;
-        errors.push(message);
+        const message = errorMessage(error).split('\n')[0];
+        errors.push(`${sample.id}: ${message}`);
+        // The event carries the id separately: loggers print "error on <id>: <message>".
         ctx.emit({ type: 'sample-error', benchmark: name, sampleId: sample.id, message });
         continue;
       }

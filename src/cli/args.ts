@@ -11,7 +11,8 @@ export function parse<T extends Options>(verb: string, argv: string[], options: 
     const config = { args: argv, options: { ...options, ...helpFlag }, allowPositionals, strict: true as const };
     return parseArgs<typeof config>(config);
   } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    // Node's message may span lines (the "ambiguous" case's hint on how to pass -3 is on the third).
+    const message = error instanceof Error ? error.message.split('\n').join(' ') : String(error);
     throw new FatalError(`contam ${verb}: ${message.replace(/\. To specify a positional argument.*$/, '')} (see contam ${verb} --help)`);
   }
 }

@@ -35,9 +35,19 @@ export const DEFAULTS = {
 
 export type PartialConfig = Record<string, unknown>;
 
+/** Flags are validated with the file's table; their messages name the flag typed, not the config key. */
+const FLAGS = 'flags';
+const FLAG_NAMES: Readonly<Record<string, string>> = { outputs: 'output', cache: 'no-cache' };
+
+function keyName(where: string, key: string): string {
+  if (where !== FLAGS) return `${where}: key "${key}"`;
+  const top = key.split(/[.[]/)[0];
+  return `--${FLAG_NAMES[top] ?? top.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
 function fail(where: string, key: string, found: unknown, expected: string): never {
   const shown = typeof found === 'string' ? JSON.stringify(found) : JSON.stringify(found) ?? String(found);
-  throw new FatalError(`${where}: key "${key}": expected ${expected}, found ${shown}`);
+  throw new FatalError(`${keyName(where, key)}: expected ${expected}, found ${shown}`);
 }
 
 const taskNames = () => TASKS.map((t) => t.name);
@@ -119,7 +129,7 @@ export function validatePartial(raw: unknown, where: string): PartialConfig {
       try {
         parseDetectorSpec(spec);
       } catch (error) {
-        throw new FatalError(`${where}: key "detectors": ${errorMessage(error)}`);
+        throw new FatalError(`${keyName(where, 'detectors')}: ${errorMessage(error)}`);
       }
     }
   }

@@ -43,6 +43,8 @@ const REASONS: Readonly<Record<string, string>> = {
   EPERM: 'operation not permitted',
   EROFS: 'the file system is read-only',
   ENOTDIR: 'a part of the path is a file, not a folder',
+  // mkdir -p reports EEXIST when a part of the path exists as a file.
+  EEXIST: 'a part of the path is a file, not a folder',
   EISDIR: 'the path is a folder',
   ENOENT: 'a folder in the path does not exist',
   ENAMETOOLONG: 'the name is too long',

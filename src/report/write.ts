@@ -3,7 +3,8 @@
  * results.json, samples.jsonl, report.md and charts/*.svg. With explicit outputs (`-o` paths) only
  * those files, the format taken from each extension. Every file is written atomically (atomic.ts).
  */
-import { extname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
 import type { AuditResults, SampleRecord } from '../audit/types.js';
 import { FatalError } from '../errors.js';
 import { nodeIo, writeFileAtomic, type ReportIo } from './atomic.js';
@@ -67,7 +68,7 @@ export function writeReports(results: AuditResults, samples: readonly SampleReco
     for (const { path, format } of planned) {
       if (format === 'json') write(path, resultsJson(results));
       else if (format === 'jsonl') write(path, samplesJsonl(samples));
-      else write(path, renderMarkdown(results, { references }));
+      else write(path, renderMarkdown(results, { references, charts: chartsBeside(path, results) }));
     }
     return written;
   }
@@ -87,10 +88,19 @@ export function writeReports(results: AuditResults, samples: readonly SampleReco
 }
 
 /**
+ * Chart links for an `-o` Markdown file only when the audit's charts sit beside it, so
+ * `contam report <dir>/results.json -o <dir>/report.md` rebuilds the audit's report.md exactly.
+ */
+function chartsBeside(path: string, results: AuditResults) {
+  const charts = chartFiles(results.benchmarks);
+  return charts.length > 0 && charts.every((c) => existsSync(join(dirname(path), c.file))) ? charts : undefined;
+}
+
+/**
  * The references file ships with the package; if it is missing or damaged the audit's own report
  * still matters more, so report.md is written without that section rather than not at all.
  */
-function tryLoadReferences(): PublishedReferences | undefined {
+export function tryLoadReferences(): PublishedReferences | undefined {
   try {
     return loadPublishedReferences();
   } catch {

@@ -1,7 +1,9 @@
 import { createReadStream } from 'node:fs';
 import type { SourceRow } from '../types.js';
 import { CsvParser, type CsvRecord } from './csv-parser.js';
+import { FatalError } from '../../errors.js';
 import { sniff, wrongFormat } from './sniff.js';
+import { invalidUtf8Line } from './utf8.js';
 
 export interface CsvOptions {
   /** Column names for a file without a header row; absent: the first record is the header. */
@@ -37,11 +39,28 @@ export async function* readCsv(path: string, display: string, firstIndex = 0, op
     columns.forEach((name, i) => (row[name] = record.fields[i]));
     return { row, location, index: index++ };
   };
-  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 16 })) {
-    for (const record of parser.push(chunk as string)) {
+  // Decoded with fatal errors: invalid UTF-8 rejects the file instead of being scored as U+FFFD.
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  let line = 1;
+  const decode = (chunk?: Buffer): string => {
+    try {
+      return chunk ? decoder.decode(chunk, { stream: true }) : decoder.decode();
+    } catch {
+      throw new FatalError(`${display}: expected UTF-8 text, found invalid UTF-8 bytes near line ${chunk ? invalidUtf8Line(chunk, line) ?? line : line}`);
+    }
+  };
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 16 }) as AsyncIterable<Buffer>) {
+    const text = decode(chunk);
+    for (let nl = chunk.indexOf(0x0a); nl !== -1; nl = chunk.indexOf(0x0a, nl + 1)) line++;
+    for (const record of parser.push(text)) {
       const row = toRow(record);
       if (row) yield row;
     }
+  }
+  // A sequence cut off by the end of the file throws here.
+  for (const record of parser.push(decode())) {
+    const row = toRow(record);
+    if (row) yield row;
   }
   for (const record of parser.end()) {
     const row = toRow(record);

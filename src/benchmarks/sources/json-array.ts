@@ -4,6 +4,7 @@ import type { SourceRow } from '../types.js';
 import { describeValue } from './describe-value.js';
 import { readJsonl } from './jsonl.js';
 import { sniff, wrongFormat } from './sniff.js';
+import { invalidUtf8Line } from './utf8.js';
 
 /**
  * A `.json` file: a JSON array of objects (TruthfulQA's mc_task.json), read whole because
@@ -20,8 +21,12 @@ export async function* readJsonArray(path: string, display: string, firstIndex =
   if (found.kind !== 'json-array') throw wrongFormat(display, 'a JSON array of objects', found);
   let items: unknown;
   try {
-    items = JSON.parse((await readFile(path, 'utf8')).replace(/^\uFEFF/, ''));
+    const bytes = await readFile(path);
+    const bad = invalidUtf8Line(bytes);
+    if (bad !== undefined) throw new FatalError(`${display}: expected UTF-8 text, found invalid UTF-8 bytes on line ${bad}`);
+    items = JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, ''));
   } catch (error) {
+    if (error instanceof FatalError) throw error;
     const why = error instanceof Error ? error.message : String(error);
     throw new FatalError(`${display}: expected a JSON array of objects, found invalid JSON (${why})`);
   }

@@ -1,8 +1,9 @@
+import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { SourceRow } from '../types.js';
 import { describeValue, preview } from './describe-value.js';
 import { sniff, wrongFormat } from './sniff.js';
+import { byteLines } from './utf8.js';
 
 /**
  * JSON Lines, streamed line by line so a multi-gigabyte dump never sits in memory.
@@ -14,14 +15,19 @@ export async function* readJsonl(path: string, display: string, firstIndex = 0):
   if (found.kind !== 'json-object' && found.kind !== 'empty') {
     throw wrongFormat(display, 'JSON Lines (one JSON object per line)', found);
   }
-  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
   let line = 0;
   let index = firstIndex;
-  for await (const raw of lines) {
+  // Lines are read as bytes so invalid UTF-8 is a problem row, not text silently full of U+FFFD.
+  for await (const bytes of byteLines(createReadStream(path))) {
     line += 1;
-    const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw;
-    if (text.trim() === '') continue;
     const location = { file: display, line };
+    const decoded = bytes.toString('utf8').replace(/\r$/, '');
+    if (!isUtf8(bytes)) {
+      yield { row: {}, location, index: index++, problem: `expected UTF-8 text, found invalid UTF-8 bytes (shown as \uFFFD: ${JSON.stringify(preview(decoded))})` };
+      continue;
+    }
+    const text = line === 1 ? decoded.replace(/^\uFEFF/, '') : decoded;
+    if (text.trim() === '') continue;
     let value: unknown;
     try {
       value = JSON.parse(text);

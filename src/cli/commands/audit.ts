@@ -125,6 +125,11 @@ export async function runAuditCommand(config: AuditConfig, opts: { json: boolean
     io.err(`reports: ${written.join(', ')}`);
   }
   if (output.results.partial) throw new InterruptedError(`interrupted: partial results written to ${written[0]}`);
+  // Every sample failed (e.g. NaN logits): a verdict of "unknown" must not pass a release check with exit 0.
+  const unscored = output.results.benchmarks.find((b) => b.samplesPlanned > 0 && b.samplesScored === 0);
+  if (unscored) {
+    throw new FatalError(`${unscored.name}: no sample could be scored (${unscored.errors} errors; first: ${unscored.errorMessages[0]}); reports written to ${written.at(-1)}`);
+  }
   return exitCodeFor(output);
 }
 

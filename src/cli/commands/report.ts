@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import type { AuditResults, SampleRecord } from '../../audit/types.js';
 import { FatalError, errorMessage } from '../../errors.js';
 import { renderMarkdown } from '../../report/markdown.js';
-import { writeReports } from '../../report/write.js';
+import { tryLoadReferences, writeReports } from '../../report/write.js';
 import { parse, stdio, type Output } from '../args.js';
 
 export const help = `Usage: contam report <results.json> [-o file.md|file.json|file.jsonl ...]
@@ -51,7 +51,7 @@ export async function run(argv: string[], io: Output = stdio): Promise<void> {
   const results = readResults(positionals[0]);
   const samples = readSamples(join(dirname(positionals[0]), 'samples.jsonl'));
   if (!values.output?.length) {
-    io.out(renderMarkdown(results).trimEnd());
+    io.out(renderMarkdown(results, { references: tryLoadReferences() }).trimEnd());
     return;
   }
   const written = writeReports(results, samples, { outputs: values.output });
