@@ -75,8 +75,10 @@ export async function runSample(work: SampleWork, sample: Sample): Promise<{ rec
   const plan = neighbourPlan({ text, mode: config.mode, sampleId: sample.id, seed: config.seed, ratio, neighbours: config.neighbours, tokens });
   const prefixIds = rt.encode(plan.prefix.prefix);
   const M = config.neighbours;
-  const stops = new Map(detectors.map((d) => [d.key, new EarlyStop(M, scores[d.key], config.cut)]));
-  const controlStops = new Map(detectors.filter((d) => d.hasControl).map((d) => [d.key, new EarlyStop(M, controlScores[d.key], config.cut)]));
+  // compat keeps upstream's strict comparison; fixed counts a tie as half (see neighbours/rank.ts).
+  const ties = config.mode === 'compat' ? 'strict' : 'half';
+  const stops = new Map(detectors.map((d) => [d.key, new EarlyStop(M, scores[d.key], config.cut, ties)]));
+  const controlStops = new Map(detectors.filter((d) => d.hasControl).map((d) => [d.key, new EarlyStop(M, controlScores[d.key], config.cut, ties)]));
   const examples: NeighbourRecord[] = [];
   let scored = 0;
   for (let chunk = 0; scored < M; chunk++) {

@@ -97,7 +97,8 @@ export interface Selection {
 export function selectSamples(samples: readonly Sample[], { n, seed, sampling = 'hash' }: SelectOptions): Selection {
   if (!Number.isInteger(n) || n < 1) throw new FatalError(`--samples: expected a positive integer, found ${n}`);
   const chosen = chooseSamples(samples, n, seed, sampling);
-  const note = n > samples.length ? `asked for ${n} samples, found ${samples.length} valid rows: using all ${samples.length} rows` : undefined;
+  const rows = (k: number) => `${k} valid row${k === 1 ? '' : 's'}`;
+  const note = n > samples.length ? `asked for ${n} samples, found ${rows(samples.length)}: using all of them` : undefined;
   return { chosen, sampling, seed, ...(note ? { note } : {}) };
 }
 

@@ -12,7 +12,7 @@
  * Both tests use the same float division as rankOf, and correctly rounded division is monotone, so
  * rounding cannot make the shortcut disagree with the full computation.
  */
-import { DEFAULT_CUT, isFlagged } from './rank.js';
+import { DEFAULT_CUT, beats, isFlagged, type Ties } from './rank.js';
 
 export interface EarlyStopResult {
   readonly decided: boolean;
@@ -37,6 +37,8 @@ export class EarlyStop {
     readonly total: number,
     readonly originalScore: number,
     readonly cut: number = DEFAULT_CUT,
+    /** Half ties keep the bounds below valid: each remaining neighbour still adds between 0 and 1. */
+    readonly ties: Ties = 'strict',
   ) {
     if (!Number.isInteger(total) || total < 0) throw new RangeError(`EarlyStop: total must be a non-negative integer, got ${total}`);
     if (!(cut > 0 && cut <= 1)) throw new RangeError(`EarlyStop: cut must be in (0, 1], got ${cut}`);
@@ -53,7 +55,7 @@ export class EarlyStop {
     if (this.scored >= this.total) throw new RangeError(`EarlyStop: more than ${this.total} neighbours added`);
     this.scored++;
     if (Number.isNaN(neighbourScore)) this.invalid++;
-    else if (neighbourScore > this.originalScore) this.beating++;
+    else this.beating += beats(neighbourScore, this.originalScore, this.ties);
     this.update();
     return this.decided;
   }

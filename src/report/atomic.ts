@@ -3,8 +3,8 @@
  * name, so a reader (or CI artefact upload) never sees half a report as if it were complete. On any
  * failure the temp file is removed and one FatalError names the final path and a plain reason.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { FatalError, errorMessage } from '../errors.js';
 
 /** The file-system calls a report write needs; tests inject failing ones (ENOSPC mid-way). */
@@ -73,5 +73,20 @@ export function writeFileAtomic(path: string, content: string | Iterable<string>
       // Nothing to remove (open failed) or the folder is gone: either way no partial file remains.
     }
     throw writeFailure(path, error);
+  }
+}
+
+/**
+ * Checks before a long audit that a folder can be created and written, so an unwritable output path
+ * fails in a second rather than after hours of scoring. Leaves the folder, removes the probe file.
+ */
+export function probeWritable(dir: string): void {
+  const probe = join(dir, `.contam-probe-${process.pid}`);
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(probe, '');
+    unlinkSync(probe);
+  } catch (error) {
+    throw writeFailure(dir, error);
   }
 }

@@ -80,7 +80,7 @@ function thresholds(results: AuditResults): string {
     'Cells read `share [95% Wilson interval]`: the share of sampled items whose neighbour rank s is below ' +
       `${results.config.cut}. "control" is the same statistic with the reference model in the target's seat.`,
     '',
-    `- ⚠️ suspicious from **${share(suspicious)}**, 🚩 contaminated from **${share(contaminated)}** (this audit's thresholds).`,
+    `- ⚠️ suspicious above **${share(suspicious)}**, 🚩 contaminated above **${share(contaminated)}** (this audit's thresholds).`,
     `- Reference line: the SOLAR-10.7B card calls values "well below **${SOLAR_CARD_LINE}**" clean; the upstream README uses 0.85.`,
     '- A verdict compares the target with the thresholds; read it beside the control column, which shows how high a clean model scores on the same items.',
   ].join('\n');

@@ -99,18 +99,18 @@ describe('config mistakes name the file, the key and the valid values', () => {
 });
 
 describe('report output that cannot be written', () => {
-  it('an out-dir below a file (/dev/null/x): exit 1 naming the path and the reason', () => {
+  it('an out-dir below a file (/dev/null/x): exit 1 naming the path and the reason, before any model runs', () => {
     const run = corpus.audit(['-b', `gsm8k=${data}`, '--out-dir', '/dev/null/x']);
     expect(run.stderr).not.toMatch(STACK_LINE);
     expect(run.code).toBe(1);
-    expect(run.stderr.trimEnd().split('\n').at(-1)).toBe('contam: cannot write report to /dev/null/x/charts/gsm8k.svg: a part of the path is a file, not a folder (ENOTDIR)');
+    expect(run.stderr).toBe('contam: cannot write report to /dev/null/x: a part of the path is a file, not a folder (ENOTDIR)\n');
   });
 
   it('an -o file in a folder that is a file: exit 1', () => {
     const blocker = corpus.file('blocker', 'a file, not a folder');
     const run = corpus.audit(['-b', `gsm8k=${data}`, '-o', join(blocker, 'report.md')]);
     expect(run.code).toBe(1);
-    expect(run.stderr.trimEnd().split('\n').at(-1)).toBe(`contam: cannot write report to ${join(blocker, 'report.md')}: a part of the path is a file, not a folder (EEXIST)`);
+    expect(run.stderr).toBe(`contam: cannot write report to ${blocker}: a part of the path is a file, not a folder (EEXIST)\n`);
   });
 
   it('contam report on a file that is not a results.json', () => {

@@ -212,8 +212,8 @@ describe('inputs the audit tolerates or reports per sample', () => {
     const path = corpus.file('three.jsonl', lines(row(0), row(1), row(2)));
     const run = corpus.audit(['-b', `gsm8k=${path}`, '-n', '5']);
     expect(run.code).toBe(0);
-    expect(warnings(run.stderr)).toEqual(['warning: gsm8k: asked for 5 samples, found 3 valid rows: using all 3 rows']);
-    expect(run.results!.benchmarks[0]).toMatchObject({ samplesPlanned: 3, samplesScored: 3, notes: ['asked for 5 samples, found 3 valid rows: using all 3 rows'] });
+    expect(warnings(run.stderr)).toEqual(['warning: gsm8k: asked for 5 samples, found 3 valid rows: using all of them']);
+    expect(run.results!.benchmarks[0]).toMatchObject({ samplesPlanned: 3, samplesScored: 3, notes: ['asked for 5 samples, found 3 valid rows: using all of them'] });
   });
 });
 

@@ -43,12 +43,12 @@ describe('custom task, sample selection and the dry-run plan', () => {
     );
 
     const selection = selectSamples(loaded.samples, { n: 5, seed: 0 });
-    expect(selection.note).toBe('asked for 5 samples, found 2 valid rows: using all 2 rows');
+    expect(selection.note).toBe('asked for 5 samples, found 2 valid rows: using all of them');
     const plan = describePlan([{ loaded, selection }]);
     expect(plan.lines).toEqual([
       'wikimia (test, wikimia.csv): 3 rows read, 1 skipped, 2 chosen (hash, seed 0)',
       '  skipped wikimia: wikimia.csv line 4: field "label": expected a member/non-member label (1/0, true/false, "member"/"non-member"), found string "maybe"',
-      '  note: asked for 5 samples, found 2 valid rows: using all 2 rows',
+      '  note: asked for 5 samples, found 2 valid rows: using all of them',
     ]);
     expect(plan.json.benchmarks[0].chosen.map(({ id, rowIndex, text }) => ({ id, rowIndex, text }))).toEqual([
       { id: 'wikimia/test/0', rowIndex: 0, text: 'Who wrote Hamlet? Shakespeare' },

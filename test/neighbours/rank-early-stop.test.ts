@@ -69,3 +69,23 @@ describe('EarlyStop', () => {
     expect(allDecided([a, b])).toBe(true);
   });
 });
+
+describe('ties', () => {
+  it('strict (compat) ignores a tie; half (fixed) counts it as one half', () => {
+    expect(rankOf(1, [1, 1, 1, 1])).toBe(0);
+    expect(rankOf(1, [1, 1, 1, 1], 'half')).toBe(0.5);
+    expect(rankOf(1, [2, 1, 0, 1], 'half')).toBe(0.5);
+  });
+
+  it('early stopping with half ties gives the flags of the full computation', () => {
+    let seed = 7;
+    const next = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let trial = 0; trial < 2000; trial++) {
+      const scores = Array.from({ length: 40 }, () => Math.floor(next() * 4));
+      const original = Math.floor(next() * 4);
+      const stop = new EarlyStop(40, original, 0.1, 'half');
+      for (const s of scores) if (stop.add(s)) break;
+      expect(stop.result().flagged).toBe(isFlagged(rankOf(original, scores, 'half')));
+    }
+  });
+});

@@ -41,7 +41,7 @@ describe('renderMarkdown', () => {
   });
 
   it('states the thresholds, the SOLAR card line, and the method in plain words', () => {
-    expect(md).toContain('⚠️ suspicious from **0.50**, 🚩 contaminated from **0.85**');
+    expect(md).toContain('⚠️ suspicious above **0.50**, 🚩 contaminated above **0.85**');
     expect(md).toContain('"well below **0.9**"');
     expect(md).toContain('not n-gram overlap');
     expect(md).toContain('10/101 ≈ 0.099');

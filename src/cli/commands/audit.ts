@@ -4,7 +4,9 @@ import { planAudit } from '../../audit/plan.js';
 import { runAudit, type AuditOutput } from '../../audit/run.js';
 import type { AuditConfig, AuditEvent, Verdict } from '../../audit/types.js';
 import { FatalError, InterruptedError } from '../../errors.js';
+import { probeWritable } from '../../report/atomic.js';
 import { reportFormat, writeReports } from '../../report/write.js';
+import { dirname, resolve } from 'node:path';
 import { summaryLines } from '../../report/summary.js';
 import { createPlainLogger } from '../../ui/plain-logger.js';
 import { intFlag, parse, stdio, type Output } from '../args.js';
@@ -83,6 +85,9 @@ const interactive = (json: boolean) => !json && process.stdout.isTTY && process.
 
 export async function runAuditCommand(config: AuditConfig, opts: { json: boolean; maxTokens?: number; io?: Output }): Promise<number> {
   const io = opts.io ?? stdio;
+  // Fail in a second, not after the audit, when reports cannot be written where asked.
+  const targets = config.outputs.length ? config.outputs.map((o) => dirname(resolve(o))) : [resolve(config.outDir ?? 'reports')];
+  for (const dir of new Set(targets)) probeWritable(dir);
   const controller = new AbortController();
   let presses = 0;
   const cancel = () => {

@@ -1,0 +1,74 @@
+/**
+ * Issue #8 item 5: neighbours scored per sample with and without early stopping, on a clean fixture
+ * benchmark (seeded texts no fixture model was trained on), everything else identical. The flags
+ * (target and control, every detector) must come out the same in both runs.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runAudit, type AuditOutput } from '../audit/run.js';
+import { writeGpt2Fixture } from '../onnx/gpt2-fixture.js';
+import { benchAuditConfig } from './audit-config.js';
+import type { HookResult } from './report.js';
+import { generatedTexts } from './texts.js';
+
+export interface EarlyStoppingOptions {
+  readonly cacheDir: string;
+  readonly quick: boolean;
+  readonly log: (line: string) => void;
+}
+
+async function fixture(dir: string, seed: number): Promise<string> {
+  if (!existsSync(join(dir, 'model.onnx'))) await writeGpt2Fixture(dir, { seed, layers: 2, width: 64, heads: 4, context: 256 });
+  return dir;
+}
+
+export async function measureEarlyStopping(options: EarlyStoppingOptions): Promise<HookResult> {
+  const root = join(options.cacheDir, 'early-stop');
+  mkdirSync(root, { recursive: true });
+  const target = await fixture(join(root, 'target'), 11);
+  const reference = await fixture(join(root, 'reference'), 12);
+  const samples = options.quick ? 10 : 30;
+  const data = join(root, 'clean.jsonl');
+  writeFileSync(data, generatedTexts(samples, 7).map((text) => JSON.stringify({ text })).join('\n') + '\n');
+  const config = (earlyStop: boolean) =>
+    benchAuditConfig({ target, reference, benchmarks: [{ name: 'clean', task: 'custom', path: data }], samples, earlyStop });
+  const runs: { earlyStop: boolean; ms: number; out: AuditOutput }[] = [];
+  for (const earlyStop of [true, false]) {
+    options.log(`early stopping: audit of ${samples} clean samples, earlyStop=${earlyStop}`);
+    const t = performance.now();
+    const out = await runAudit(config(earlyStop));
+    runs.push({ earlyStop, ms: performance.now() - t, out });
+  }
+  const [on, off] = runs;
+  const perSample = (r: (typeof runs)[number]) => {
+    const b = r.out.results.benchmarks[0];
+    return b.neighboursScored / Math.max(1, b.samplesScored);
+  };
+  const flagsOf = (r: (typeof runs)[number]) =>
+    new Map(r.out.samples.map((s) => [s.id, JSON.stringify({ f: s.flags, c: s.controlFlags })]));
+  const a = flagsOf(on);
+  const b = flagsOf(off);
+  const differing = [...a].filter(([id, f]) => b.get(id) !== f).map(([id]) => id);
+  // Which detectors flag (rank < cut) how many samples: a flagged sample needs all its neighbours.
+  const flaggedBy: Record<string, number> = {};
+  for (const rec of off.out.samples) {
+    for (const [k, v] of Object.entries(rec.flags)) if (v) flaggedBy[`target ${k}`] = (flaggedBy[`target ${k}`] ?? 0) + 1;
+    for (const [k, v] of Object.entries(rec.controlFlags)) if (v) flaggedBy[`control ${k}`] = (flaggedBy[`control ${k}`] ?? 0) + 1;
+  }
+  const withStop = perSample(on);
+  const without = perSample(off);
+  return {
+    status: 'measured',
+    samples,
+    neighbours: config(true).neighbours,
+    neighboursPerSampleWith: withStop,
+    neighboursPerSampleWithout: without,
+    ratio: without / withStop,
+    flagsIdentical: differing.length === 0 && a.size === b.size,
+    differingSamples: differing,
+    flaggedBy,
+    msWith: on.ms,
+    msWithout: off.ms,
+    reason: `${without.toFixed(1)} → ${withStop.toFixed(1)} neighbours per sample (${samples} samples)`,
+  };
+}

@@ -1,0 +1,309 @@
+/**
+ * `npm run bench` (issue #8): the ORT MatMul ceiling, scoring and neighbour sampling through contam's
+ * runtime and through @huggingface/transformers on the same model folder, in one run, interleaved.
+ *
+ * Method (performance-notes.md): one warm-up of every configuration, then rounds; each round runs a
+ * ceiling probe, every configuration once (order rotating per round), and another probe. A run's
+ * fraction of ceiling is its GFLOP/s over the mean of its round's two probes; figures are medians.
+ * Ratios are taken per round (both sides from the same round), then the median.
+ *
+ *   npm run bench                 GPT-2-small shape (goals) + the smaller model
+ *   npm run bench -- --quick      the smaller model only, fewer rounds and texts
+ *   options: --rounds N --sampling-rounds N --out bench/results.json --no-tjs --cache DIR
+ */
+import { cpus, totalmem, availableParallelism } from 'node:os';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { openModel, type OpenedModel } from '../models/open.js';
+import { openCeiling, type CeilingProbe } from './ceiling.js';
+import { GPT2_MINI, GPT2_SMALL, nonEmbeddingParams, prepareModel, type BenchModel } from './models.js';
+import { markdownReport, median, spread, writeResults, type BenchResults, type ConfigResult, type GoalResult, type ModelResult, type RatioResult, type RunRecord } from './report.js';
+import { samplingWorkloads } from './sampling.js';
+import { scoringWorkloads, timeSessionRuns, TJS_SCORING_ROWS, type Workload, type WorkloadRun } from './scoring.js';
+import { benchTexts } from './texts.js';
+import { openTransformersJs, packageVersion, type TjsRunner } from './transformers-js.js';
+import { measureEarlyStopping } from './early-stopping.js';
+import { measurePeakMemory } from './peak-memory.js';
+
+interface Args {
+  quick: boolean;
+  rounds: number;
+  samplingRounds: number;
+  out: string;
+  tjs: boolean;
+  cache: string;
+  audit: boolean;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const quick = argv.includes('--quick');
+  const value = (flag: string): string | undefined => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  return {
+    quick,
+    rounds: Number(value('--rounds') ?? 3),
+    samplingRounds: Number(value('--sampling-rounds') ?? 2),
+    out: resolve(value('--out') ?? join('bench', 'results.json')),
+    tjs: !argv.includes('--no-tjs'),
+    cache: resolve(value('--cache') ?? join('.cache', 'bench-models')),
+    audit: !argv.includes('--no-audit'),
+  };
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function packageVersionOf(name: string): string {
+  try {
+    const require = createRequire(import.meta.url);
+    return (require(`${name}/package.json`) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+interface RoundRecord {
+  readonly round: number;
+  readonly ceiling: number;
+  readonly runs: Map<string, WorkloadRun>;
+}
+
+function rowsOf(w: Workload, result: WorkloadRun | WorkloadRun[]): [string, WorkloadRun][] {
+  if (!Array.isArray(result)) return [[w.name, result]];
+  // The transformers.js scoring workload yields forward-only and end-to-end rows from one run.
+  return result.map((r, i) => [w.runtime === 'transformers.js' && w.name === TJS_SCORING_ROWS[0] ? TJS_SCORING_ROWS[i] : `${w.name} #${i}`, r]);
+}
+
+/** Warm-up, then interleaved rounds with ceiling probes before and after. */
+async function interleaved(
+  workloads: readonly Workload[],
+  rounds: number,
+  ceiling: CeilingProbe,
+  oneThread: CeilingProbe | undefined,
+  probes: number[],
+  oneThreadProbes: number[],
+  label: string,
+): Promise<RoundRecord[]> {
+  log(`${label}: warm-up`);
+  for (const w of workloads) await w.run();
+  const out: RoundRecord[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const before = await ceiling.probe();
+    const order = workloads.map((_, i) => workloads[(i + round) % workloads.length]);
+    const runs = new Map<string, WorkloadRun>();
+    for (const w of order) for (const [name, r] of rowsOf(w, await w.run())) runs.set(name, r);
+    const after = await ceiling.probe();
+    if (oneThread) oneThreadProbes.push(await oneThread.probe(10));
+    probes.push(before, after);
+    out.push({ round, ceiling: (before + after) / 2, runs });
+    log(`${label}: round ${round + 1}/${rounds} ceiling ${before.toFixed(0)}/${after.toFixed(0)} GFLOP/s; ${[...runs].map(([n, r]) => `${n.slice(0, 28)}=${((r.tokens / r.ms) * 1000).toFixed(0)}`).join(', ')}`);
+  }
+  return out;
+}
+
+function summarise(workload: 'scoring' | 'sampling', workloads: readonly Workload[], records: readonly RoundRecord[]): ConfigResult[] {
+  const names = [...new Set(records.flatMap((r) => [...r.runs.keys()]))];
+  return names.map((name) => {
+    const w = workloads.find((x) => x.name === name || (name === TJS_SCORING_ROWS[1] && x.name === TJS_SCORING_ROWS[0]))!;
+    const runs: RunRecord[] = records.flatMap((rec) => {
+      const r = rec.runs.get(name);
+      if (!r) return [];
+      const gflops = r.flops / (r.ms / 1000) / 1e9;
+      return [
+        {
+          round: rec.round,
+          ms: r.ms,
+          tokens: r.tokens,
+          tokPerSec: (r.tokens / r.ms) * 1000,
+          gflops,
+          fraction: gflops / rec.ceiling,
+          ...(r.sessionMs !== undefined ? { inSession: r.sessionMs / r.ms } : {}),
+          ...(r.extra ? { extra: r.extra } : {}),
+        },
+      ];
+    });
+    const inSession = runs.every((r) => r.inSession !== undefined) ? median(runs.map((r) => r.inSession!)) : undefined;
+    return {
+      name,
+      workload,
+      runtime: w.runtime,
+      lever: name === TJS_SCORING_ROWS[1] ? 'peer, end to end' : w.lever,
+      runs,
+      tokPerSec: spread(runs.map((r) => r.tokPerSec)),
+      gflops: spread(runs.map((r) => r.gflops)),
+      fraction: spread(runs.map((r) => r.fraction)),
+      ...(inSession !== undefined ? { inSession } : {}),
+    };
+  });
+}
+
+/** Per-round ratio of tok/s (numerator over denominator), then its spread. */
+function ratio(name: string, records: readonly RoundRecord[], num: string, den: string): RatioResult | undefined {
+  const values = records.flatMap((rec) => {
+    const a = rec.runs.get(num);
+    const b = rec.runs.get(den);
+    return a && b ? [a.tokens / a.ms / (b.tokens / b.ms)] : [];
+  });
+  if (values.length === 0) return undefined;
+  return { name, ...spread(values) };
+}
+
+async function benchModel(bm: BenchModel, args: Args, texts: readonly string[]): Promise<{ result: ModelResult; prefixTokens: number; tokens: number }> {
+  const spec = bm.spec;
+  log(`${spec.name}: opening contam runtime`);
+  let t = performance.now();
+  const model: OpenedModel = await openModel(bm.dir);
+  const contamLoadMs = performance.now() - t;
+  const modelTimer = timeSessionRuns(model.opened.session as never);
+  const noHeadModel = args.quick ? undefined : await openModel(bm.dir, { noHead: true });
+  const noHead = noHeadModel ? { model: noHeadModel, timer: timeSessionRuns(noHeadModel.opened.session as never) } : undefined;
+  let tjs: TjsRunner | undefined;
+  if (args.tjs) {
+    log(`${spec.name}: opening transformers.js`);
+    tjs = await openTransformersJs(bm.dir, model.opened.threads);
+  }
+  const ceiling = await openCeiling(model.opened.threads);
+  const oneThread = model.opened.threads > 1 ? await openCeiling(1) : undefined;
+  const seqs = texts.map((text) => model.tokenizer.encode(text));
+  const tokens = seqs.reduce((a, s) => a + s.length, 0);
+  const padId = bm.endOfTextId;
+  const prefix = seqs.find((s) => s.length >= 25)?.slice(0, 25) ?? seqs[0];
+
+  const probes: number[] = [];
+  const oneThreadProbes: number[] = [];
+  const scoring = scoringWorkloads({ spec, model, modelTimer, noHead, tjs, seqs, padId });
+  const scoringRounds = await interleaved(scoring, args.rounds, ceiling, oneThread, probes, oneThreadProbes, `${spec.name} scoring`);
+  noHead && (await noHead.model.close());
+  const n = 100;
+  const sampling = samplingWorkloads({ spec, model, modelTimer, tjs, prefix, n, maxNewTokens: 40, sequentialRows: args.quick ? 10 : 5 });
+  const samplingRounds = await interleaved(sampling, args.samplingRounds, ceiling, oneThread, probes, oneThreadProbes, `${spec.name} sampling`);
+
+  const configs = [...summarise('scoring', scoring, scoringRounds), ...summarise('sampling', sampling, samplingRounds)];
+  const [defaultScoring] = scoring;
+  const [batchedSampling, sequentialSampling] = sampling;
+  const ratios = [
+    ratio('scoring: contam default / transformers.js forward alone', scoringRounds, defaultScoring.name, TJS_SCORING_ROWS[0]),
+    ratio('scoring: contam default / transformers.js forward + JS log-softmax', scoringRounds, defaultScoring.name, TJS_SCORING_ROWS[1]),
+    ratio(`sampling: contam batched / transformers.js tiled batch of ${n}`, samplingRounds, batchedSampling.name, sampling[2]?.name ?? ''),
+    ratio(`sampling: contam batched / transformers.js num_return_sequences (as written)`, samplingRounds, batchedSampling.name, sampling[3]?.name ?? ''),
+    ratio('sampling: contam batched / contam one at a time', samplingRounds, batchedSampling.name, sequentialSampling.name),
+  ].filter((x): x is RatioResult => x !== undefined);
+
+  await ceiling.close();
+  await oneThread?.close();
+  await tjs?.close();
+  await model.close();
+  const result: ModelResult = {
+    name: spec.name,
+    dims: { layers: spec.layers, width: spec.width, heads: spec.heads, vocab: spec.vocab, context: spec.context },
+    nonEmbeddingParams: nonEmbeddingParams(spec),
+    fileBytes: bm.fileBytes,
+    tokenizer: bm.tokenizer,
+    loadMs: { contam: contamLoadMs, ...(tjs ? { transformersJs: tjs.loadMs } : {}) },
+    ceiling: {
+      threads: model.opened.threads,
+      gflops: spread(probes),
+      ...(oneThreadProbes.length ? { oneThreadGflops: spread(oneThreadProbes) } : {}),
+      probes,
+    },
+    configs,
+    ratios,
+  };
+  return { result, prefixTokens: prefix.length, tokens };
+}
+
+function goals(primary: ModelResult, quick: boolean, early: BenchResults['earlyStopping'], memory: BenchResults['peakMemory']): GoalResult[] {
+  const cfg = (name: string) => primary.configs.find((c) => c.name.startsWith(name));
+  const rat = (name: string) => primary.ratios.find((r) => r.name.startsWith(name));
+  const where = quick ? ` (${primary.name}; --quick: not the GPT-2-small model)` : '';
+  const out: GoalResult[] = [];
+  const scoring = cfg('contam scoreIds');
+  if (scoring) {
+    const f = scoring.fraction.median;
+    out.push({ goal: `scoring at >= 0.6 of the matmul ceiling${where}`, target: '>= 0.60', measured: `${f.toFixed(2)} [${scoring.fraction.min.toFixed(2)}–${scoring.fraction.max.toFixed(2)}]`, status: f >= 0.6 ? 'met' : 'not met' });
+  }
+  const s1 = rat('scoring: contam default / transformers.js forward alone');
+  if (s1) out.push({ goal: `>= 2x transformers.js on scoring (vs its forward pass alone)${where}`, target: '>= 2.00x', measured: `${s1.median.toFixed(2)}x [${s1.min.toFixed(2)}–${s1.max.toFixed(2)}]`, status: s1.median >= 2 ? 'met' : 'not met' });
+  const s2 = rat('sampling: contam batched / transformers.js tiled');
+  if (s2) out.push({ goal: `>= 2x transformers.js on 100-sequence sampling (vs prefix tiled to 100)${where}`, target: '>= 2.00x', measured: `${s2.median.toFixed(2)}x [${s2.min.toFixed(2)}–${s2.max.toFixed(2)}]`, status: s2.median >= 2 ? 'met' : 'not met' });
+  const ratioSaved = typeof early.ratio === 'number' ? early.ratio : undefined;
+  out.push({
+    goal: 'early stopping scores >= 3x fewer neighbours (clean benchmark, identical flags)',
+    target: '>= 3.00x',
+    measured: ratioSaved !== undefined ? `${ratioSaved.toFixed(2)}x${early.flagsIdentical === false ? ' (flags differ!)' : ''}` : String(early.reason ?? 'pending'),
+    status: early.status === 'pending' ? 'pending' : ratioSaved !== undefined && ratioSaved >= 3 && early.flagsIdentical !== false ? 'met' : 'not met',
+  });
+  const peak = typeof memory.peakBytes === 'number' ? memory.peakBytes : undefined;
+  const limit = typeof memory.limitBytes === 'number' ? memory.limitBytes : undefined;
+  out.push({
+    goal: 'peak memory of an audit over the whole MMLU test plan <= 1.5 x model files + 300 MB',
+    target: limit !== undefined ? `<= ${(limit / 1e6).toFixed(0)} MB` : '<= 1.5 x files + 300 MB',
+    measured: peak !== undefined ? `${(peak / 1e6).toFixed(0)} MB` : String(memory.reason ?? 'pending'),
+    status: memory.status === 'pending' ? 'pending' : peak !== undefined && limit !== undefined && peak <= limit ? 'met' : 'not met',
+  });
+  return out;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const started = Date.now();
+  const specs = args.quick ? [GPT2_MINI] : [GPT2_SMALL, GPT2_MINI];
+  const prepared: BenchModel[] = [];
+  for (const spec of specs) prepared.push(await prepareModel(args.cache, spec, log));
+  const { source, texts } = await benchTexts(args.quick ? 12 : 20);
+  log(`texts: ${source}`);
+  const models: ModelResult[] = [];
+  let prefixTokens = 0;
+  let tokens = 0;
+  for (const [i, bm] of prepared.entries()) {
+    // The smaller model is a second data point: fewer rounds.
+    const a = i === 0 ? args : { ...args, rounds: Math.min(args.rounds, 2), samplingRounds: 1, quick: true };
+    const r = await benchModel(bm, a, texts);
+    models.push(r.result);
+    prefixTokens = r.prefixTokens;
+    tokens = r.tokens;
+  }
+  const primary = prepared[0];
+  const earlyStopping = args.audit ? await measureEarlyStopping({ cacheDir: args.cache, quick: args.quick, log }) : { status: 'pending' as const, reason: 'skipped (--no-audit)' };
+  const peakMemory = args.audit ? await measurePeakMemory({ model: primary, reference: prepared[prepared.length - 1], quick: args.quick, log }) : { status: 'pending' as const, reason: 'skipped (--no-audit)' };
+  const results: BenchResults = {
+    schemaVersion: 1,
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    quick: args.quick,
+    machine: {
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: availableParallelism(),
+      memoryGiB: totalmem() / 2 ** 30,
+      node: process.versions.node,
+      platform: `${process.platform}-${process.arch}`,
+      onnxruntimeNode: packageVersionOf('onnxruntime-node'),
+      transformersJs: packageVersion(),
+    },
+    method:
+      'one warm-up, then interleaved rounds (each: a 20-run MatMul ceiling probe, every configuration once in rotating order, another probe); ' +
+      'fraction of ceiling = a run\'s useful GFLOP/s over the mean of its round\'s probes; FLOPs per position = 2 x non-embedding params + 2 x width x vocab + 4 x layers x keys x width, ' +
+      'counted on real tokens only (keys = the text\'s own length; padding earns nothing); ratios are per round, then the median.',
+    texts: { source, count: texts.length, tokens },
+    sampling: { prefixTokens, n: 100, maxNewTokens: 40, topK: 50, temperature: 1 },
+    models,
+    earlyStopping,
+    peakMemory,
+    goals: goals(models[0], args.quick, earlyStopping, peakMemory),
+    notes: [
+      'transformers.js 4.3.2 ignores num_return_sequences: generate returns one row (see its row in the sampling table); the fair comparison is the prefix tiled to a batch of 100.',
+      'transformers.js loads the fixture\'s external data (model.onnx.data) without use_external_data_format: in Node it passes the model path to onnxruntime, which resolves the location stored in the graph; use_external_data_format: true would look for onnx/model.onnx_data instead and fail.',
+      'Both runtimes sample with min_new_tokens = max_new_tokens so every row does the same work (40 new tokens).',
+      '"in session.run" is the share of wall time inside onnxruntime-node\'s run() (kernels plus copying outputs into JS); the rest is JS (feeds, KV row selection, sampling, log-softmax).',
+    ],
+  };
+  writeResults(args.out, results);
+  process.stdout.write(`${markdownReport(results)}\n`);
+  log(`wrote ${args.out}`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

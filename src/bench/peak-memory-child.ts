@@ -1,0 +1,43 @@
+/**
+ * Child process for the peak-memory measurement: runs an audit over a plan and stops it (the
+ * engine's abort signal) after `--stop-after` samples, then prints its peak RSS as one JSON line.
+ * Usage: node peak-memory-child.js <target> <reference> <mmlu-test-folder> <samples|all> <stop-after>
+ */
+import { runAudit } from '../audit/run.js';
+import { benchAuditConfig } from './audit-config.js';
+
+async function child(): Promise<void> {
+  const [target, reference, mmlu, samplesArg, stopArg] = process.argv.slice(2);
+  const stopAfter = Number(stopArg);
+  const controller = new AbortController();
+  let done = 0;
+  let planned = 0;
+  const started = performance.now();
+  const out = await runAudit(
+    benchAuditConfig({
+      target,
+      reference,
+      benchmarks: [{ name: 'mmlu', task: 'mmlu', path: mmlu }],
+      samples: samplesArg === 'all' ? 1_000_000 : Number(samplesArg),
+    }),
+    {
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.type === 'start') planned = e.plan.reduce((a, p) => a + p.total, 0);
+        if (e.type === 'sample-done' || e.type === 'sample-error') {
+          done++;
+          if (done >= stopAfter) controller.abort();
+        }
+      },
+    },
+  );
+  const usage = process.resourceUsage();
+  process.stdout.write(
+    `${JSON.stringify({ planned, done, partial: out.results.partial, rowsRead: out.results.benchmarks[0]?.rowsRead, maxRssBytes: usage.maxRSS * 1024, ms: performance.now() - started })}\n`,
+  );
+}
+
+child().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
