@@ -57,7 +57,8 @@ function cacheSettings(config: AuditConfig, target: OpenedModel, reference: Open
     cut: config.cut,
     earlyStop: config.earlyStop,
     chunk,
-    engine: 1,
+    // Bumped whenever the engine computes a number differently (2: ties count half in fixed mode).
+    engine: 2,
   };
 }
 

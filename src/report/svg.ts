@@ -60,6 +60,9 @@ export function renderRankChart(
     ? `target ${withInterval(result.contamination, result.interval)} · control ${share(result.control.contamination)} · s < ${cut} · n = ${n}`
     : `s < ${cut} · n = ${n}`;
   const title = `${benchmark.name}: neighbour rank s (${detectorKey})`;
+  // Early stopping leaves a lower bound, not the rank, for samples decided before the last neighbour.
+  const early = mine.filter((s) => s.ranksExact === false).length;
+  const caveat = early > 0 ? `${early} of ${mine.length} samples stopped early once their flag was decided: their bar shows a lower bound of s` : '';
 
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
@@ -68,6 +71,7 @@ export function renderRankChart(
     `<text x="${M.left}" y="20" font-size="14" font-weight="bold">${escapeXml(truncate(title, 60))}</text>`,
     `<text x="${M.left}" y="38" fill="#555555">${escapeXml(subtitle)}</text>`,
   ];
+  if (caveat) out.push(`<text x="${M.left}" y="${H - 8}" fill="#555555" font-size="11">${escapeXml(caveat)}</text>`);
   // Grouped bars: target on the left half of each bin, control on the right.
   const binW = plotW / bins;
   const barW = binW * 0.4;
