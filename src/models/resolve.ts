@@ -2,10 +2,10 @@
  * From a --target/--reference value to the files of one ONNX causal LM: a local folder, or a
  * Hugging Face model id found in the local hub cache. Nothing is ever downloaded.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { FatalError } from '../errors.js';
+import { findInHubCache, hubCacheDirs } from '../util/hub-cache.js';
 import { readOptionalJson, stringAt } from './files.js';
 
 export type Layout = 'optimum' | 'transformers.js' | 'onnxruntime-genai';
@@ -35,34 +35,6 @@ const DTYPE_SUFFIX: Record<string, string> = {
   q4f16: '_q4f16',
   bnb4: '_bnb4',
 };
-
-export function hubCacheDirs(env: NodeJS.ProcessEnv = process.env): string[] {
-  const dirs: string[] = [];
-  if (env.HF_HUB_CACHE) dirs.push(env.HF_HUB_CACHE);
-  if (env.HF_HOME) dirs.push(join(env.HF_HOME, 'hub'));
-  dirs.push(join(homedir(), '.cache', 'huggingface', 'hub'));
-  return dirs;
-}
-
-/** `models--org--name/snapshots/<rev>/`, preferring the revision refs/main points at. */
-export function findInHubCache(id: string, kind: 'models' | 'datasets', env = process.env): string | undefined {
-  const folder = `${kind}--${id.split('/').join('--')}`;
-  for (const cache of hubCacheDirs(env)) {
-    const root = join(cache, folder);
-    const snapshots = join(root, 'snapshots');
-    if (!existsSync(snapshots)) continue;
-    const refMain = join(root, 'refs', 'main');
-    if (existsSync(refMain)) {
-      const rev = readFileSync(refMain, 'utf8').trim();
-      if (existsSync(join(snapshots, rev))) return join(snapshots, rev);
-    }
-    const revs = readdirSync(snapshots)
-      .map((name) => ({ name, mtime: statSync(join(snapshots, name)).mtimeMs }))
-      .sort((a, b) => b.mtime - a.mtime);
-    if (revs.length > 0) return join(snapshots, revs[0].name);
-  }
-  return undefined;
-}
 
 function locateDir(spec: string): string {
   const local = resolve(spec);

@@ -3,16 +3,8 @@
  * and Box-Muller for normals. Not for anything statistical; only reproducible and fast.
  */
 
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's one mulberry32 (src/util/rng.ts). */
+export { createRng as mulberry32 } from '../util/rng.js';
 
 /** FNV-1a over UTF-16 code units: turns a tensor name into a seed so each tensor has its own stream. */
 export function hashString(text: string, seed = 0): number {

@@ -8,6 +8,7 @@ import type { AuditConfig } from '../../audit/types.js';
 import { prepareDemo, type DemoSize } from '../../demo/prepare.js';
 import { FatalError } from '../../errors.js';
 import { parse, stdio, type Output } from '../args.js';
+import { DEFAULTS } from '../config.js';
 import { runAuditCommand } from './audit.js';
 
 export const help = `Usage: contam demo [--size full|ci] [--out-dir DIR] [--json] [--no-cache]
@@ -27,24 +28,13 @@ export function demoConfig(demo: Awaited<ReturnType<typeof prepareDemo>>, cacheD
     target: demo.targetDir,
     reference: demo.referenceDir,
     benchmarks: demo.benchmarks,
-    samples: 100,
-    seed: 0,
-    sampling: 'seeded',
+    ...DEFAULTS,
     // lowercase is left out: the demo vocabulary is case-sensitive words, lowercased names become <unk>.
     detectors: ['loss', 'min-k', 'min-k-plus-plus', 'zlib'],
-    neighbours: 100,
-    prefixRatio: 0.4,
-    cut: 0.1,
-    mode: 'fixed',
-    earlyStop: true,
-    thresholds: { suspicious: 0.5, contaminated: 0.85 },
     // The demo is meant to find contamination: finding it is success, not a failed release check.
     failOn: 'never',
-    strict: false,
     cache: { enabled: options.cache, dir: cacheDir },
-    outputs: [],
     outDir: options.outDir,
-    batchSize: 16,
   };
 }
 
