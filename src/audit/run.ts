@@ -19,8 +19,8 @@ export interface RunOptions {
   readonly onEvent?: (event: AuditEvent) => void;
   /** The command line, for the reproducibility block. */
   readonly command?: string;
-  /** Neighbours drawn per sampling call (early stopping is checked between chunks). */
-  readonly chunk?: number;
+  /** Neighbours in a sample's first sampling call (default ceil(cut x neighbours)); later calls double. */
+  readonly firstChunk?: number;
   readonly maxTokens?: number;
 }
 
@@ -44,7 +44,7 @@ function modelInfo(model: OpenedModel): ModelInfo {
 }
 
 /** Everything that changes a sample's numbers, except the sample itself. */
-function cacheSettings(config: AuditConfig, target: OpenedModel, reference: OpenedModel, detectors: readonly KeyedDetector[], chunk: number) {
+function cacheSettings(config: AuditConfig, target: OpenedModel, reference: OpenedModel, detectors: readonly KeyedDetector[], firstChunk: number) {
   return {
     target: target.fingerprint,
     reference: reference.fingerprint,
@@ -56,7 +56,8 @@ function cacheSettings(config: AuditConfig, target: OpenedModel, reference: Open
     prefixRatio: config.prefixRatio,
     cut: config.cut,
     earlyStop: config.earlyStop,
-    chunk,
+    // Which neighbours are drawn depends on the chunk schedule (per-chunk seeds).
+    chunks: { first: firstChunk, then: 'doubling' },
     // Bumped whenever the engine computes a number differently (2: ties count half in fixed mode).
     engine: 2,
   };
@@ -76,17 +77,17 @@ export async function runAudit(config: AuditConfig, options: RunOptions = {}): P
     await target.close();
     throw error;
   }
-  const chunk = options.chunk ?? 25;
+  const firstChunk = options.firstChunk ?? Math.ceil(config.cut * config.neighbours);
   const work = {
     target: counted(target, counter),
     reference: counted(reference, counter),
     detectors,
     config,
-    chunk,
+    firstChunk,
     maxTokens: options.maxTokens ?? 8192,
   };
   const cache: ResultCache<SampleRecord> | undefined = config.cache.enabled ? openCache<SampleRecord>(config.cache.dir) : undefined;
-  const settings = cacheSettings(config, target, reference, detectors, chunk);
+  const settings = cacheSettings(config, target, reference, detectors, firstChunk);
   const models = { target: modelInfo(target), reference: modelInfo(reference) };
   emit({ type: 'start', config, models, plan: plan.map((p) => ({ benchmark: p.spec.name, total: p.selection.chosen.length })) });
   for (const p of plan) {

@@ -1,8 +1,8 @@
 /**
  * One sample, start to finish: the target's and the reference's scores of the original, the
  * reference's neighbours, both models' scores of every neighbour, and the rank of the original among
- * them per detector (target seat and control seat). Neighbours are drawn in fixed-size chunks with
- * per-chunk seeds, so stopping early draws exactly the neighbours the full computation would.
+ * them per detector (target seat and control seat). Neighbours are drawn in chunks of a fixed
+ * schedule with per-chunk seeds, so stopping early draws exactly the neighbours the full computation would.
  */
 import { EarlyStop } from '../neighbours/early-stop.js';
 import { neighbourPlan, prefixFor } from '../neighbours/plan.js';
@@ -18,8 +18,8 @@ export interface SampleWork {
   readonly reference: OpenedModel;
   readonly detectors: readonly KeyedDetector[];
   readonly config: AuditConfig;
-  /** Neighbours drawn per sampling call; early stopping is checked between chunks. */
-  readonly chunk: number;
+  /** Neighbours in the first sampling call; each later call doubles what was drawn (see chunkSizes). */
+  readonly firstChunk: number;
   /** Longest text (in target tokens) scored; longer ones are a per-sample error. */
   readonly maxTokens: number;
 }
@@ -27,6 +27,23 @@ export interface SampleWork {
 export class SampleError extends Error {}
 
 const NEIGHBOUR_EXAMPLES = 3;
+
+/**
+ * Sampling calls for M neighbours: first `first`, then as many again as drawn so far (10, 10, 20,
+ * 40, 20 for M = 100). The first call is the fewest that can decide a sample (ceil(cut x M) beating
+ * neighbours settle "not flagged"), so a clean sample often stops there; doubling keeps the number
+ * of calls, and so the loss of batch efficiency, logarithmic for samples that need them all.
+ */
+export function chunkSizes(M: number, first: number): number[] {
+  const sizes: number[] = [];
+  let drawn = 0;
+  while (drawn < M) {
+    const n = Math.min(M - drawn, drawn === 0 ? Math.max(1, first) : drawn);
+    sizes.push(n);
+    drawn += n;
+  }
+  return sizes;
+}
 
 function truncate(ids: number[], limit: number | null): number[] {
   return limit === null ? ids : ids.slice(0, limit);
@@ -81,8 +98,7 @@ export async function runSample(work: SampleWork, sample: Sample): Promise<{ rec
   const controlStops = new Map(detectors.filter((d) => d.hasControl).map((d) => [d.key, new EarlyStop(M, controlScores[d.key], config.cut, ties)]));
   const examples: NeighbourRecord[] = [];
   let scored = 0;
-  for (let chunk = 0; scored < M; chunk++) {
-    const n = Math.min(work.chunk, M - scored);
+  for (const [chunk, n] of chunkSizes(M, work.firstChunk).entries()) {
     const continuations = await reference.sampleIds(prefixIds, { ...plan.sampling, n, seed: deriveSeed(plan.sampling.seed, `chunk ${chunk}`) });
     const texts = continuations.map((c) => rt.decode([...prefixIds, ...c], { skipSpecialTokens: true }));
     const nt = await scoreTexts(target, texts, plan.truncation.neighbours, lower);

@@ -40,8 +40,8 @@ describe('exact early stopping on a fixture audit', () => {
 
   for (const mode of ['fixed', 'compat'] as const) {
     it(`${mode} mode: identical per-sample flags, fewer neighbours scored, the saving reported`, async () => {
-      const full: AuditOutput = await runAudit(config(fx, false, mode), { chunk: 10 });
-      const early: AuditOutput = await runAudit(config(fx, true, mode), { chunk: 10 });
+      const full: AuditOutput = await runAudit(config(fx, false, mode), {});
+      const early: AuditOutput = await runAudit(config(fx, true, mode), {});
       expect(early.samples.map((s) => s.id)).toEqual(full.samples.map((s) => s.id));
       early.samples.forEach((s, i) => {
         expect(s.flags).toEqual(full.samples[i].flags);

@@ -65,9 +65,12 @@ export function runCli(args: readonly string[], options: SpawnOptions = {}): Pro
   });
 }
 
-/** The audit flags every reliability test shares: small neighbour count, one chunk per sample. */
+/**
+ * The audit flags every reliability test shares: a small neighbour count, and no early stopping, so
+ * every computed sample costs the same number of model calls and call counts prove what was cached.
+ */
 export function auditArgs(fixture: { target: string; reference: string }, extra: readonly string[]): string[] {
-  return ['audit', '--target', fixture.target, '--reference', fixture.reference, '--neighbours', '20', ...extra];
+  return ['audit', '--target', fixture.target, '--reference', fixture.reference, '--neighbours', '20', '--no-early-stop', ...extra];
 }
 
 export interface CachedSample {
