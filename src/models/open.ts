@@ -77,10 +77,10 @@ export async function openModel(spec: string, options: OpenOptions = {}): Promis
     contextLength: contextLength(files),
     padId: pad < vocab ? pad : 0,
     batchSize: options.batchSize ?? 16,
-    // Each [positions, vocab] float intermediate of the scoring head costs positions x vocab x 4 bytes;
-    // about 128 MB per intermediate keeps peak memory near the weights' size at GPT-2 vocab (~650 positions),
-    // while larger batches barely beat small ones in throughput (performance-notes.md).
-    tokenBudget: options.tokenBudget ?? Math.min(4096, Math.max(128, Math.floor(2 ** 25 / vocab))),
+    // Each [positions, vocab] float intermediate of the scoring head costs positions x vocab x 4 bytes.
+    // About 32 MB each (166 positions at GPT-2's vocab) measured 3% slower than 4x that on GPT-2 small
+    // but peaked 280 MB lower; smaller batches barely lose throughput (performance-notes.md, bench/).
+    tokenBudget: options.tokenBudget ?? Math.min(4096, Math.max(64, Math.floor(2 ** 23 / vocab))),
   };
   const eosId = tokenizer?.eosId ?? ids.eos;
 
