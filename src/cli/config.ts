@@ -176,8 +176,11 @@ export function resolveConfig(file: PartialConfig, flags: PartialConfig, cacheOv
     if (names.has(b.name)) throw new FatalError(`benchmark "${b.name}" is listed twice; give each a distinct name`);
     names.add(b.name);
   }
+  // compat reproduces the upstream tool, whose sample choice is Python's seeded shuffle, unless told otherwise.
+  const sampling = flags.sampling ?? file.sampling ?? (merged.mode === 'compat' ? 'python-compat' : DEFAULTS.sampling);
   return {
     ...(merged as unknown as AuditConfig),
+    sampling: sampling as AuditConfig['sampling'],
     benchmarks,
     cache: { enabled: cache.enabled ?? true, dir: resolveCacheDir({ override: cacheOverride ?? cache.dir }) },
   };

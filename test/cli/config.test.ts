@@ -51,3 +51,12 @@ describe('configuration', () => {
     expect(() => readConfigFile(path)).toThrow(new RegExp(`^${path} line \\d+ column \\d+: YAML syntax error: `));
   });
 });
+
+describe('compat mode', () => {
+  it('picks samples as the upstream tool does unless --sampling says otherwise', () => {
+    const base = { target: './t', reference: './r', benchmarks: [{ name: 'arc', task: 'arc', path: './a' }] };
+    expect(resolveConfig(base, { mode: 'compat' }).sampling).toBe('python-compat');
+    expect(resolveConfig(base, { mode: 'compat', sampling: 'seeded' }).sampling).toBe('seeded');
+    expect(resolveConfig(base, {}).sampling).toBe('seeded');
+  });
+});

@@ -37,7 +37,7 @@ Method
   -d, --detectors <list>       first is primary; default loss,zlib,lowercase,min-k,min-k-plus-plus;
                                also reference (biased: the reference wrote the neighbours)
   --neighbours <M>             neighbours per sample (default 100)
-  --mode <fixed|compat>        compat reproduces the upstream tool, quirks included
+  --mode <fixed|compat>        compat reproduces the upstream tool, quirks and sample choice included
   --prefix-ratio <r>           share of words kept as the neighbour prefix (default 0.4)
   --cut <c>                    a sample counts when its rank s < c (default 0.1)
   --no-early-stop              draw every neighbour even when the flag is already decided
@@ -56,7 +56,7 @@ Output
 
 Examples:
   contam audit --target ./my-model --reference ./base-model -b gsm8k=./gsm8k/test.jsonl,arc=./arc
-  contam audit --mode compat --sampling python-compat -b truthfulqa=./TruthfulQA.csv -o report.md
+  contam audit --mode compat -b truthfulqa=./TruthfulQA.csv -o report.md    # upstream sample choice too
   contam audit --dry-run --json -b mmlu=./mmlu/data`;
 
 const LEVEL: Record<Verdict, number> = { unknown: 0, clean: 0, suspicious: 1, contaminated: 2 };
