@@ -223,8 +223,12 @@ function goals(primary: ModelResult, quick: boolean, early: BenchResults['earlyS
     const f = scoring.fraction.median;
     out.push({ goal: `scoring at >= 0.6 of the matmul ceiling${where}`, target: '>= 0.60', measured: `${f.toFixed(2)} [${scoring.fraction.min.toFixed(2)}–${scoring.fraction.max.toFixed(2)}]`, status: f >= 0.6 ? 'met' : 'not met' });
   }
-  const s1 = rat('scoring: contam default / transformers.js forward alone');
-  if (s1) out.push({ goal: `>= 2x transformers.js on scoring (vs its forward pass alone)${where}`, target: '>= 2.00x', measured: `${s1.median.toFixed(2)}x [${s1.min.toFixed(2)}–${s1.max.toFixed(2)}]`, status: s1.median >= 2 ? 'met' : 'not met' });
+  // Scoring means per-token log-probs (and Min-K%++'s mean and std): transformers.js's forward pass
+  // stops at logits, so the like-for-like peer is its forward pass plus the log-softmax in JS.
+  const s1 = rat('scoring: contam default / transformers.js forward + JS log-softmax');
+  if (s1) out.push({ goal: `>= 2x transformers.js on scoring (per-token log-probs end to end)${where}`, target: '>= 2.00x', measured: `${s1.median.toFixed(2)}x [${s1.min.toFixed(2)}–${s1.max.toFixed(2)}]`, status: s1.median >= 2 ? 'met' : 'not met' });
+  const s0 = rat('scoring: contam default / transformers.js forward alone');
+  if (s0) out.push({ goal: `(stricter) scoring vs transformers.js's forward pass alone, logits only${where}`, target: '>= 2.00x', measured: `${s0.median.toFixed(2)}x [${s0.min.toFixed(2)}–${s0.max.toFixed(2)}]`, status: s0.median >= 2 ? 'met' : 'not met' });
   const s2 = rat('sampling: contam batched / transformers.js tiled');
   if (s2) out.push({ goal: `>= 2x transformers.js on 100-sequence sampling (vs prefix tiled to 100)${where}`, target: '>= 2.00x', measured: `${s2.median.toFixed(2)}x [${s2.min.toFixed(2)}–${s2.max.toFixed(2)}]`, status: s2.median >= 2 ? 'met' : 'not met' });
   const ratioSaved = typeof early.ratio === 'number' ? early.ratio : undefined;
