@@ -28,8 +28,10 @@ export interface SpawnOptions {
   /** Extra environment; CI is always set so the CLI takes the plain path. */
   readonly env?: Record<string, string>;
   readonly cwd?: string;
-  /** Called with each complete stderr line; return true to SIGKILL the process right there. */
+  /** Called with each complete stderr line; return true to signal the process right there. */
   readonly killWhen?: (line: string) => boolean;
+  /** The signal killWhen sends; default SIGKILL. */
+  readonly killSignal?: NodeJS.Signals;
 }
 
 /** Runs `node dist/cli/main.js ...args`; CONTAM_CACHE_DIR is a fresh temp dir unless env or --cache-dir says otherwise. */
@@ -55,7 +57,7 @@ export function runCli(args: readonly string[], options: SpawnOptions = {}): Pro
       for (const line of lines) {
         if (options.killWhen(line)) {
           killed = true;
-          child.kill('SIGKILL');
+          child.kill(options.killSignal ?? 'SIGKILL');
           return;
         }
       }

@@ -129,7 +129,10 @@ export async function runAuditCommand(config: AuditConfig, opts: { json: boolean
     if (!ui) for (const line of summaryLines(output.results)) io.out(line);
     io.err(`reports: ${written.join(', ')}`);
   }
-  if (output.results.partial) throw new InterruptedError(`interrupted: partial results written to ${written[0]}`);
+  if (output.results.partial) {
+    const where = written.find((p) => p.endsWith('results.json')) ?? written.join(', ');
+    throw new InterruptedError(`interrupted: partial results written to ${where}`);
+  }
   // Every sample failed (e.g. NaN logits): a verdict of "unknown" must not pass a release check with exit 0.
   const unscored = output.results.benchmarks.find((b) => b.samplesPlanned > 0 && b.samplesScored === 0);
   if (unscored) {
