@@ -54,8 +54,8 @@ export function SampleView({ sample, primary, scroll, textHeight, columns, neigh
           {`  row ${sample.rowIndex}`}
           {sample.label ? `  label ${sample.label}` : ''}
           {`  ppl ${formatScore(sample.ppl)}  neighbours ${sample.neighboursScored}/${sample.neighboursTotal}`}
-          {sample.ranksExact ? '' : '  ranks s are lower bounds (early stopping)'}
           {`  ${sample.lowestTokens.length} lowest-probability tokens highlighted`}
+          {sample.ranksExact ? '' : '  (s: lower bounds, early stop)'}
         </Text>
       </Text>
       <Box flexDirection="column" paddingLeft={TEXT_INDENT}>

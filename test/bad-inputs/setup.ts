@@ -46,7 +46,8 @@ export async function writeCorpus(prefix: string): Promise<Corpus> {
     },
     audit(args) {
       const outDir = join(root, `out-${++runs}`);
-      const out = runCli(['audit', '--target', target, '--reference', reference, '--neighbours', '20', '--no-cache', '--out-dir', outDir, ...args]);
+      // --fail-on never: these cases are about input handling; a verdict must not change the exit code.
+      const out = runCli(['audit', '--target', target, '--reference', reference, '--neighbours', '20', '--no-cache', '--fail-on', 'never', '--out-dir', outDir, ...args]);
       const file = join(outDir, 'results.json');
       return { ...out, outDir, ...(existsSync(file) ? { results: JSON.parse(readFileSync(file, 'utf8')) as AuditResults } : {}) };
     },
