@@ -48,7 +48,7 @@ export function Header({ config, primary }: HeaderProps) {
           </Text>
         ))}
         <Text dimColor>
-          {'  '}flag s &lt; {config.cut} · suspicious ≥ {pct(config.thresholds.suspicious)} · contaminated ≥{' '}
+          {'  '}flag s &lt; {config.cut} · suspicious &gt; {pct(config.thresholds.suspicious)} · contaminated &gt;{' '}
           {pct(config.thresholds.contaminated)}
         </Text>
       </Text>
