@@ -18,14 +18,15 @@ Examples:
 export async function run(argv: string[], io: Output = stdio): Promise<void> {
   const { values, positionals } = parse('cache', argv, { 'cache-dir': { type: 'string' } });
   if (values.help) return io.out(help);
+  const files = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
   const cache = openCache(resolveCacheDir({ override: values['cache-dir'] }));
   const what = positionals[0];
   if (what === 'info') {
     const info = cache.info();
-    io.out(`cache ${info.dir}: ${info.records} records in ${info.files} files, ${(info.bytes / 1e6).toFixed(1)} MB${info.corruptLines ? `, ${info.corruptLines} damaged lines (ignored)` : ''}`);
+    io.out(`cache ${info.dir}: ${info.records} records in ${files(info.files)}, ${(info.bytes / 1e6).toFixed(1)} MB${info.corruptLines ? `, ${info.corruptLines} damaged lines (ignored)` : ''}`);
   } else if (what === 'clear') {
     const removed = cache.clear();
-    io.out(`cache ${cache.dir}: removed ${removed.files} files, ${(removed.bytes / 1e6).toFixed(1)} MB`);
+    io.out(`cache ${cache.dir}: removed ${files(removed.files)}, ${(removed.bytes / 1e6).toFixed(1)} MB`);
   } else {
     throw new FatalError(`contam cache: expected "info" or "clear", found ${what === undefined ? 'nothing' : JSON.stringify(what)}`);
   }
