@@ -12,7 +12,6 @@
  *    k fed as contam_top_k, for sampling.
  * Only standard ops valid from opset 11 on, so exports from old tooling work too.
  */
-import { readFileSync } from 'node:fs';
 import { bytesField, concat, intField, messageField, readFields, stringField, type Bytes } from './protobuf-wire.js';
 
 const FLOAT = 1;
@@ -20,7 +19,6 @@ const INT64 = 7;
 const ATTR_INT = 2;
 const ATTR_TENSOR = 4;
 
-export const HEAD_VERSION = 1;
 export const HEAD = {
   targetIds: 'contam_target_ids',
   topK: 'contam_top_k',
@@ -120,10 +118,4 @@ export function headGraph(options: HeadOptions): Bytes {
     valueInfo(12, HEAD.topValues, FLOAT, [b, 'contam_k']),
     valueInfo(12, HEAD.topIndices, INT64, [b, 'contam_k']),
   ]);
-}
-
-/** The model file's bytes followed by the head: a valid ModelProto onnxruntime reads as one graph. */
-export function withHead(onnxPath: string, options: HeadOptions): Bytes {
-  const model = readFileSync(onnxPath);
-  return concat([model, messageField(7, [headGraph(options)])]);
 }

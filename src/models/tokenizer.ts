@@ -49,12 +49,6 @@ function tokenString(value: unknown): string | undefined {
   return undefined;
 }
 
-function firstId(value: unknown): number | undefined {
-  if (typeof value === 'number') return value;
-  if (Array.isArray(value) && typeof value[0] === 'number') return value[0];
-  return undefined;
-}
-
 export function loadTokenizer(
   tokenizerPath: string,
   tokenizerConfigPath: string | undefined,
@@ -94,4 +88,3 @@ export function loadTokenizer(
   };
 }
 
-export { firstId };
