@@ -9,5 +9,7 @@ export default defineConfig({
     hookTimeout: 300_000,
     sequence: { shuffle: { files: true, tests: false } },
     env: { FORCE_COLOR: '1' },
+    // In CI every test is listed by name, so a test skipped for want of ../shared/data or tmux says so.
+    reporters: process.env.CI ? ['verbose'] : ['default'],
   },
 });
