@@ -79,7 +79,15 @@ export interface HeadOptions {
   readonly logitsName: string;
   readonly logitsFp16: boolean;
   readonly vocab: number;
+  /** KV outputs whose last position is also returned alone (see newKvName). */
+  readonly presents?: readonly { readonly name: string; readonly lengthAxis: number; readonly elemType: number; readonly rank: number }[];
 }
+
+/**
+ * The new position's K or V alone, [.., batch, heads, head_dim] (the length axis gathered away): a
+ * decode step can return a few KB per row instead of copying the whole cache out of onnxruntime.
+ */
+export const newKvName = (present: string): string => `contam_new_${present}`;
 
 /** A GraphProto fragment that, appended as a second ModelProto.graph field, merges into the graph. */
 export function headGraph(options: HeadOptions): Bytes {
@@ -108,8 +116,15 @@ export function headGraph(options: HeadOptions): Bytes {
   );
   const b = 'batch_size';
   const s = 'sequence_length';
+  const kvOutputs: Bytes[] = [];
+  for (const present of options.presents ?? []) {
+    nodes.push(node('Gather', [present.name, 'contam/last_index'], [newKvName(present.name)], [{ name: 'axis', int: present.lengthAxis }]));
+    const dims = Array.from({ length: present.rank - 1 }, (_, i) => `contam_kv_${i}`);
+    kvOutputs.push(valueInfo(12, newKvName(present.name), present.elemType, dims));
+  }
   return concat([
     ...nodes,
+    ...kvOutputs,
     valueInfo(11, HEAD.targetIds, INT64, [b, s, 1]),
     valueInfo(11, HEAD.topK, INT64, [1]),
     valueInfo(12, HEAD.logprob, FLOAT, [b, s, 1]),

@@ -8,6 +8,8 @@ import { asFloat32 } from './half.js';
 import { forward } from './forward.js';
 import { topK as jsTopK } from './logit-stats.js';
 import { HEAD, ort, type OpenedSession } from './session.js';
+import { FixedCache, fixedCacheWorks } from './fixed-cache.js';
+import { newKvName } from './graph-head.js';
 import type { SampleOptions } from './types.js';
 
 export interface SamplerContext {
@@ -113,7 +115,10 @@ export async function sampleContinuations(
   let live = generated.map((_, i) => i);
   // Every row starts from the same prefill distribution.
   let rowOf = live.map(() => 0);
-  let past = kv ? kv.presentNames.map((name) => selectRows(out[name], kv.batchAxis, rowOf)) : undefined;
+  // Decode steps then return only the new K/V when the graph allows it (fixed-cache.ts).
+  const fixed = kv && (await fixedCacheWorks(s, ctx.vocab)) ? FixedCache.fromPrefill(kv, kv.presentNames.map((n) => out[n]), o.n, prefix.length + o.maxNewTokens) : undefined;
+  const stepFetch = fixed && kv ? [HEAD.topValues, HEAD.topIndices, ...kv.presentNames.map(newKvName)] : fetch;
+  let past = kv && !fixed ? kv.presentNames.map((name) => selectRows(out[name], kv.batchAxis, rowOf)) : undefined;
   for (let step = 0; step < o.maxNewTokens && live.length > 0; step++) {
     const banned = step < minNew ? ctx.eosId : undefined;
     const next = live.map((_, i) => pickToken(cand, rowOf[i], o, banned, rng));
@@ -121,14 +126,16 @@ export async function sampleContinuations(
     const keep = live.map((_, i) => i).filter((i) => next[i] !== ctx.eosId && step + 1 < o.maxNewTokens);
     if (keep.length === 0) break;
     if (kv && past && keep.length < live.length) past = past.map((t) => selectRows(t, kv.batchAxis, keep));
+    if (fixed && keep.length < live.length) fixed.keep(keep, selectRows);
     live = keep.map((i) => live[i]);
     const length = prefix.length + step + 1;
     const ids = kv ? live.map((row) => [generated[row][step]]) : live.map((row) => [...prefix, ...generated[row]]);
-    const mask = live.map(() => new Array(length).fill(1));
-    out = await forward(s, { ids, mask, past, topK: k, fetch });
+    const mask = fixed ? live.map(() => fixed.maskRow()) : live.map(() => new Array(length).fill(1));
+    out = await forward(s, { ids, mask, past: fixed ? fixed.tensors : past, topK: k, fetch: stepFetch });
     cand = await candidates(s, out, k);
     rowOf = live.map((_, i) => i);
-    if (kv) past = kv.presentNames.map((name) => out[name]);
+    if (fixed && kv) fixed.append(kv.presentNames.map((n) => out[newKvName(n)]));
+    else if (kv) past = kv.presentNames.map((name) => out[name]);
   }
   // EOS ends a sequence but is not part of its text.
   return generated.map((ids) => (ids[ids.length - 1] === ctx.eosId ? ids.slice(0, -1) : ids));

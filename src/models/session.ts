@@ -56,7 +56,11 @@ export async function openSession(onnxPath: string, where: string, useHead = tru
   const opset = defaultOpset(bytes) ?? 0;
   const headable = useHead && logits && typeof vocab === 'number' && (logits.elemType === 1 || logits.elemType === 10) && opset >= 11;
   if (headable && logits && typeof vocab === 'number') {
-    const head = headGraph({ logitsName: 'logits', logitsFp16: logits.elemType === 10, vocab });
+    const presents = declaredOutputs(bytes).flatMap((o) => {
+      const lengthAxis = /^present\.\d+\.(key|value)$/.test(o.name) ? 2 : /^present_\d+$/.test(o.name) ? 3 : -1;
+      return lengthAxis >= 0 && o.elemType !== undefined && o.dims.length === lengthAxis + 2 ? [{ name: o.name, lengthAxis, elemType: o.elemType, rank: o.dims.length }] : [];
+    });
+    const head = headGraph({ logitsName: 'logits', logitsFp16: logits.elemType === 10, vocab, presents });
     try {
       const session = await create(concat([bytes, messageField(7, [head])]), onnxPath, threads);
       return { session, signature: readSignature(session, where), hasHead: true, threads };

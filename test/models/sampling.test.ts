@@ -85,3 +85,32 @@ describe.skipIf(!hasSharedData)(`sampling text on the real Llama fp16 export${sh
     }
   });
 });
+
+describe('decoding through the fixed-capacity KV cache (new K/V only out of onnxruntime)', () => {
+  it('is used on both KV conventions, and equals greedy decoding without any cache', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { writeGpt2Fixture } = await import('../../src/onnx/gpt2-fixture.js');
+    const { fixedCacheWorks } = await import('../../src/models/fixed-cache.js');
+    const root = mkdtempSync(join(tmpdir(), 'contam-fixed-cache-'));
+    try {
+      for (const kvConvention of ['optimum', 'stacked'] as const) {
+        const dir = join(root, kvConvention);
+        await writeGpt2Fixture(dir, { kvConvention, std: 0.3, seed: 21 });
+        const model = await openModel(dir);
+        try {
+          expect(await fixedCacheWorks(model.opened, model.vocabSize)).toBe(true);
+          const prefix = model.tokenizer.encode('the water is very old and');
+          const greedy = await greedyNoCache(model, prefix, 10);
+          const out = await sampleContinuations(model.opened, { eosId: undefined, vocab: model.vocabSize }, prefix, { n: 3, maxNewTokens: 10, temperature: 0 });
+          expect(out).toEqual([greedy, greedy, greedy]);
+        } finally {
+          await model.close();
+        }
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,121 @@
+/**
+ * A KV cache kept on the JS side at a fixed capacity, for decoding. onnxruntime-node copies every
+ * output into a fresh JS buffer, so returning the whole grown cache at each step cost about 40% of a
+ * batch-100 decode step (bench/). Instead the past is fed from preallocated buffers whose unused
+ * slots the attention mask hides, and the graph returns only the new position's K and V
+ * (graph-head.ts newKvName), which are written into the next free slot.
+ *
+ * A masked gap between past and new token is legal for graphs that build attention from
+ * attention_mask, but not for every export (e.g. kernels that read sequence lengths from the mask's
+ * sum and assume no gap), so fixedCacheWorks checks it once per session against the ordinary path.
+ */
+import { forward } from './forward.js';
+import { HEAD, ort, type OpenedSession } from './session.js';
+import { newKvName } from './graph-head.js';
+import type { KvSpec } from './signature.js';
+
+type Data = Float32Array | Uint16Array;
+
+export class FixedCache {
+  private filled: number;
+  private readonly outer: number;
+
+  constructor(
+    private readonly kv: KvSpec,
+    public tensors: ort.Tensor[],
+    readonly capacity: number,
+    filled: number,
+  ) {
+    this.filled = filled;
+    this.outer = kv.batchAxis === 1 ? 2 : 1;
+  }
+
+  /** Repeats row 0 of the prefill's presents (length `length`) into `rows` rows of capacity slots. */
+  static fromPrefill(kv: KvSpec, presents: ort.Tensor[], rows: number, capacity: number): FixedCache {
+    const tensors = presents.map((p) => {
+      const length = p.dims[kv.lengthAxis];
+      const src = p.data as Data;
+      const dims = [...p.dims];
+      dims[kv.batchAxis] = rows;
+      dims[kv.lengthAxis] = capacity;
+      const outer = kv.batchAxis === 1 ? 2 : 1;
+      const out = new (src.constructor as Float32ArrayConstructor)(outer * rows * kv.heads * capacity * kv.headDim) as Data;
+      for (let o = 0; o < outer; o++) {
+        for (let h = 0; h < kv.heads; h++) {
+          const from = ((o * kv.heads + h) * length) * kv.headDim;
+          const block = src.subarray(from, from + length * kv.headDim);
+          for (let r = 0; r < rows; r++) out.set(block, (((o * rows + r) * kv.heads + h) * capacity) * kv.headDim);
+        }
+      }
+      return new ort.Tensor(p.type as 'float32', out as Float32Array, dims);
+    });
+    return new FixedCache(kv, tensors, capacity, presents[0].dims[kv.lengthAxis]);
+  }
+
+  get length(): number {
+    return this.filled;
+  }
+
+  /** Mask over capacity slots plus the new token, the same for every row. */
+  maskRow(): number[] {
+    const row = new Array(this.capacity + 1).fill(0);
+    for (let t = 0; t < this.filled; t++) row[t] = 1;
+    row[this.capacity] = 1;
+    return row;
+  }
+
+  /** Writes the new position's K/V ([outer?, rows, heads, headDim] per tensor) into the next slot. */
+  append(news: ort.Tensor[]): void {
+    const rows = this.tensors[0].dims[this.kv.batchAxis];
+    const d = this.kv.headDim;
+    news.forEach((n, i) => {
+      const src = n.data as Data;
+      const dst = this.tensors[i].data as Data;
+      for (let o = 0; o < this.outer; o++) {
+        for (let r = 0; r < rows; r++) {
+          for (let h = 0; h < this.kv.heads; h++) {
+            const from = ((o * rows + r) * this.kv.heads + h) * d;
+            dst.set(src.subarray(from, from + d), ((((o * rows + r) * this.kv.heads + h) * this.capacity) + this.filled) * d);
+          }
+        }
+      }
+    });
+    this.filled += 1;
+  }
+
+  /** Keeps only the given rows (when sequences finish). */
+  keep(rows: readonly number[], select: (t: ort.Tensor, axis: number, rows: readonly number[]) => ort.Tensor): void {
+    this.tensors = this.tensors.map((t) => select(t, this.kv.batchAxis, rows));
+  }
+}
+
+const verdicts = new WeakMap<OpenedSession, boolean>();
+
+/** Whether one decode step through a fixed-capacity cache equals the ordinary step on this graph. */
+export async function fixedCacheWorks(s: OpenedSession, vocab: number): Promise<boolean> {
+  const known = verdicts.get(s);
+  if (known !== undefined) return known;
+  const kv = s.signature.kv;
+  let ok = false;
+  if (s.hasHead && kv && kv.presentNames.every((n) => s.signature.outputs.includes(newKvName(n)))) {
+    try {
+      const prefix = [1, 2, 3].map((t) => t % vocab);
+      const next = 4 % vocab;
+      const k = Math.min(8, vocab);
+      const fetch = [HEAD.topValues, HEAD.topIndices, ...kv.presentNames];
+      const pre = await forward(s, { ids: [prefix], mask: [[1, 1, 1]], topK: k, fetch });
+      const presents = kv.presentNames.map((n) => pre[n]);
+      const plain = await forward(s, { ids: [[next]], mask: [[1, 1, 1, 1]], past: presents, topK: k, fetch: [HEAD.topValues] });
+      const cache = FixedCache.fromPrefill(kv, presents, 1, 6);
+      const fast = await forward(s, { ids: [[next]], mask: [cache.maskRow()], past: cache.tensors, topK: k, fetch: [HEAD.topValues] });
+      const a = plain[HEAD.topValues].data as Float32Array;
+      const b = fast[HEAD.topValues].data as Float32Array;
+      const tolerance = kv.dtype === 'float16' ? 2e-2 : 1e-4;
+      ok = a.length === b.length && Array.from(a).every((x, i) => Math.abs(x - b[i]) <= tolerance * Math.max(1, Math.abs(x)));
+    } catch {
+      ok = false;
+    }
+  }
+  verdicts.set(s, ok);
+  return ok;
+}
