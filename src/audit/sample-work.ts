@@ -4,6 +4,8 @@
  * them per detector (target seat and control seat). Neighbours are drawn in chunks of a fixed
  * schedule with per-chunk seeds, so stopping early draws exactly the neighbours the full computation would.
  */
+import { ppl } from '../detectors/loss.js';
+import { lowestCount } from '../detectors/token-math.js';
 import { EarlyStop } from '../neighbours/early-stop.js';
 import { neighbourPlan, prefixFor } from '../neighbours/plan.js';
 import type { OpenedModel } from '../models/open.js';
@@ -59,7 +61,7 @@ async function scoreTexts(model: OpenedModel, texts: readonly string[], limit: n
 
 export function lowestTokens(scores: TokenScores, tokenText: (id: number) => string, k = 0.2): LowToken[] {
   const positions = Array.from({ length: Math.max(0, scores.ids.length - 1) }, (_, i) => i + 1);
-  const count = Math.max(1, Math.floor(k * positions.length));
+  const count = lowestCount(k, positions.length);
   return positions
     .sort((a, b) => scores.logprob[a] - scores.logprob[b] || a - b)
     .slice(0, count)
@@ -130,7 +132,6 @@ export async function runSample(work: SampleWork, sample: Sample): Promise<{ rec
   fill(controlStops, controlRanks, controlFlags);
   const main = t.main[0];
   const tokenText = (id: number) => target.tokenizer.tokenText(id);
-  const meanLp = main.logprob.slice(1).reduce((a, b) => a + b, 0) / Math.max(1, main.ids.length - 1);
   const record: SampleRecord = {
     id: sample.id,
     benchmark: sample.benchmark,
@@ -150,7 +151,7 @@ export async function runSample(work: SampleWork, sample: Sample): Promise<{ rec
     lowestTokens: lowestTokens(main, tokenText),
     neighbourExamples: examples,
     tokens: main.ids.map((id, i) => ({ text: tokenText(id), logprob: i === 0 ? null : main.logprob[i] })),
-    ppl: Math.exp(-meanLp),
+    ppl: ppl(main),
   };
   return { record, saved: M - scored };
 }
