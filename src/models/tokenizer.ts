@@ -2,6 +2,7 @@
  * The only module that touches @huggingface/tokenizers. Its types degrade to `any` under NodeNext,
  * so everything passes through our own `Tokenizer` interface.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
 import { FatalError, errorMessage } from '../errors.js';
@@ -22,13 +23,15 @@ export interface SpecialIds {
   pad?: number;
 }
 
-function readJson(path: string, what: string): Record<string, unknown> {
-  let text: string;
+function readText(path: string, what: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (error) {
     throw new FatalError(`cannot read ${what} ${path}: ${errorMessage(error)}`);
   }
+}
+
+function parseJson(path: string, text: string, what: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(text);
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -49,13 +52,29 @@ function tokenString(value: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Loaded tokenizers by content: a target and a reference that ship identical tokenizer files (the
+ * usual case within a model family) share one instance, about 25 MB less for GPT-2's vocabulary.
+ * A tokenizer holds no per-call state, so sharing it is safe.
+ */
+const loaded = new Map<string, Tokenizer>();
+
 export function loadTokenizer(
   tokenizerPath: string,
   tokenizerConfigPath: string | undefined,
   fallback: SpecialIds = {},
 ): Tokenizer {
-  const json = readJson(tokenizerPath, 'tokenizer.json');
-  const config = tokenizerConfigPath ? readJson(tokenizerConfigPath, 'tokenizer_config.json') : {};
+  const text = readText(tokenizerPath, 'tokenizer.json');
+  const configText = tokenizerConfigPath ? readText(tokenizerConfigPath, 'tokenizer_config.json') : '{}';
+  const key = createHash('sha256').update(text).update('\0').update(configText).update('\0').update(JSON.stringify(fallback)).digest('hex');
+  const known = loaded.get(key);
+  if (known) return known;
+  const tokenizer = build(tokenizerPath, parseJson(tokenizerPath, text, 'tokenizer.json'), tokenizerConfigPath ? parseJson(tokenizerConfigPath, configText, 'tokenizer_config.json') : {}, fallback);
+  loaded.set(key, tokenizer);
+  return tokenizer;
+}
+
+function build(tokenizerPath: string, json: Record<string, unknown>, config: Record<string, unknown>, fallback: SpecialIds): Tokenizer {
   let hf: HfLike;
   try {
     hf = new HfTokenizer(json, config) as unknown as HfLike;
