@@ -58,8 +58,9 @@ function cacheSettings(config: AuditConfig, target: OpenedModel, reference: Open
     earlyStop: config.earlyStop,
     // Which neighbours are drawn depends on the chunk schedule (per-chunk seeds).
     chunks: { first: firstChunk, then: 'doubling' },
-    // Bumped whenever the engine computes a number differently (2: ties count half in fixed mode).
-    engine: 2,
+    // Bumped whenever the engine computes a number differently (2: ties count half in fixed mode;
+    // 3: a seeded stream per neighbour row, long texts scored in segments).
+    engine: 3,
   };
 }
 

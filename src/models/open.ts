@@ -1,4 +1,5 @@
 /** Opening a model folder: files, tokenizer, ONNX session and the checks between them. */
+import { statSync } from 'node:fs';
 import { FatalError } from '../errors.js';
 import { fingerprintFiles } from './fingerprint.js';
 import { numberAt, readOptionalJson } from './files.js';
@@ -17,6 +18,8 @@ export interface OpenOptions {
   readonly tokenBudget?: number;
   /** Disable the in-graph scoring head (JS log-softmax instead); for comparisons. */
   readonly noHead?: boolean;
+  /** Most bytes of K/V cache one sampling batch holds; default half the weight files, at least 32 MiB. */
+  readonly kvBudget?: number;
 }
 
 export interface OpenedModel extends LanguageModel {
@@ -77,10 +80,11 @@ export async function openModel(spec: string, options: OpenOptions = {}): Promis
     contextLength: contextLength(files),
     padId: pad < vocab ? pad : 0,
     batchSize: options.batchSize ?? 16,
-    // Each [positions, vocab] float intermediate of the scoring head costs positions x vocab x 4 bytes.
-    // About 32 MB each (166 positions at GPT-2's vocab) measured 3% slower than 4x that on GPT-2 small
-    // but peaked 280 MB lower; smaller batches barely lose throughput (performance-notes.md, bench/).
-    tokenBudget: options.tokenBudget ?? Math.min(4096, Math.max(64, Math.floor(2 ** 23 / vocab))),
+    // Each [positions, vocab] float intermediate of the scoring head costs positions x vocab x 4 bytes,
+    // and onnxruntime's arena holds about four of them per session. About 16 MB each (83 positions at
+    // GPT-2's vocab) scored 2% slower than 32 MB on GPT-2 small, and an audit with a GPT-2 reference
+    // peaked 170 MB lower (bench/results.md); 4x that budget was 3% faster and 280 MB higher still.
+    tokenBudget: process.env.CONTAM_TB ? Number(process.env.CONTAM_TB) : options.tokenBudget ?? Math.min(4096, Math.max(64, Math.floor(2 ** 22 / vocab))),
   };
   const eosId = tokenizer?.eosId ?? ids.eos;
 
@@ -100,7 +104,12 @@ export async function openModel(spec: string, options: OpenOptions = {}): Promis
     if (!tokenizer) throw new Error('model opened without a tokenizer');
     return tokenizer;
   };
-  const sampleIds = (prefix: readonly number[], o: SampleOptions) => sampleContinuations(opened, { eosId, vocab }, prefix, o);
+  // A model's sampling batches may hold K/V cache worth half its weights (twice over, counting
+  // onnxruntime's copy): the audit then stays near 1.5x the files, and GPT-2 small still samples
+  // 40 rows of a short prefix per batch, as fast as 100 (bench/).
+  const weightBytes = [files.onnxPath, ...files.externalData].reduce((sum, p) => sum + statSync(p).size, 0);
+  const sampler = { eosId, vocab, kvBudget: options.kvBudget ?? Math.max(32 * 2 ** 20, Math.floor(weightBytes / 2)), tokenBudget: scoring.tokenBudget };
+  const sampleIds = (prefix: readonly number[], o: SampleOptions) => sampleContinuations(opened, sampler, prefix, o);
 
   return {
     id: files.spec,

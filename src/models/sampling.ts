@@ -2,19 +2,43 @@
  * Batched, seeded sampling with the KV cache. One prefix is prefilled once; its cache is tiled to
  * the n continuations (performance-notes.md: prefilling n identical rows costs a quarter of the run).
  * Finished rows leave the batch, so later steps only pay for live ones.
+ *
+ * Memory: the cache costs rows x (prefix + new tokens) x the model's K/V bytes per token, twice
+ * (the fixed cache in JS and onnxruntime's concatenated present). For a long text that is hundreds
+ * of MB even for a small model, so the rows go in batches that keep the cache within a budget
+ * (a graph without a cache re-feeds whole rows: its batches keep rows x length within the token
+ * budget instead). Every row draws from its own seeded stream, so how the rows are batched never
+ * changes what is sampled.
  */
-import { createRng } from '../util/rng.js';
+import { createRng, deriveSeed } from '../util/rng.js';
 import { asFloat32 } from './half.js';
 import { forward } from './forward.js';
 import { topK as jsTopK } from './logit-stats.js';
 import { HEAD, ort, type OpenedSession } from './session.js';
 import { FixedCache, fixedCacheWorks } from './fixed-cache.js';
 import { newKvName } from './graph-head.js';
+import { segmentSupport } from './segments.js';
+import type { KvSpec } from './signature.js';
 import type { SampleOptions } from './types.js';
 
 export interface SamplerContext {
   readonly eosId: number | undefined;
   readonly vocab: number;
+  /** Most bytes of K/V cache one batch of rows may hold (JS side; onnxruntime holds as much again). */
+  readonly kvBudget: number;
+  /** Graphs without a KV cache: most rows x sequence positions per forward pass. */
+  readonly tokenBudget: number;
+}
+
+/** Bytes of K/V cache one row holds per token, summed over the graph's past inputs. */
+export function kvBytesPerToken(kv: KvSpec): number {
+  return kv.pastNames.length * (kv.convention === 'stacked' ? 2 : 1) * kv.heads * kv.headDim * (kv.dtype === 'float16' ? 2 : 4);
+}
+
+/** How many rows one batch may sample for `capacity` tokens (prefix + new) within the budgets. */
+export function rowsPerBatch(kv: KvSpec | undefined, ctx: SamplerContext, capacity: number): number {
+  const perRow = kv ? capacity * kvBytesPerToken(kv) : capacity;
+  return Math.max(1, Math.floor((kv ? ctx.kvBudget : ctx.tokenBudget) / perRow));
 }
 
 interface Candidates {
@@ -100,28 +124,77 @@ export async function sampleContinuations(
   prefix: readonly number[],
   o: SampleOptions,
 ): Promise<number[][]> {
-  const rng = createRng(o.seed ?? 0);
-  const minNew = o.minNewTokens ?? 0;
+  if (o.n <= 0 || o.maxNewTokens <= 0) return Array.from({ length: Math.max(0, o.n) }, () => []);
   const wanted = o.topK && o.topK > 0 ? o.topK : ctx.vocab;
   // One spare candidate so a banned EOS (before minNewTokens) never empties the list.
   const k = Math.min(ctx.vocab, (o.temperature ?? 1) <= 0 ? 2 : wanted + 1);
   const kv = s.signature.kv;
   const fetch = [...(s.hasHead ? [HEAD.topValues, HEAD.topIndices] : ['logits']), ...(kv ? kv.presentNames : [])];
-  const generated: number[][] = Array.from({ length: o.n }, () => []);
-  if (o.n <= 0 || o.maxNewTokens <= 0) return generated;
+  // One prefill serves every batch of rows.
+  const prefill = await prefillPrefix(s, ctx, prefix, k, fetch);
+  const cand = await candidates(s, prefill, k);
+  const rngs = Array.from({ length: o.n }, (_, row) => createRng(deriveSeed(o.seed ?? 0, `row ${row}`)));
+  const step = rowsPerBatch(kv, ctx, prefix.length + o.maxNewTokens);
+  const out: number[][] = [];
+  for (let at = 0; at < o.n; at += step) {
+    out.push(...(await sampleBatch(s, ctx, prefix, o, rngs.slice(at, at + step), { prefill, cand, k, fetch })));
+  }
+  return out;
+}
 
-  let out = await forward(s, { ids: [[...prefix]], mask: [prefix.map(() => 1)], topK: k, fetch });
-  let cand = await candidates(s, out, k);
+/**
+ * The prefix's forward pass. A prefix longer than the token budget goes in segments through the
+ * KV cache when the graph allows it (segments.ts): its [positions, vocab] logits would otherwise
+ * be held whole, 77 MB for 384 tokens at GPT-2's vocabulary.
+ */
+async function prefillPrefix(s: OpenedSession, ctx: SamplerContext, prefix: readonly number[], k: number, fetch: readonly string[]) {
+  const kv = s.signature.kv;
+  if (!kv || prefix.length <= ctx.tokenBudget || !(await segmentSupport(s, prefix, 0)).presents) {
+    return forward(s, { ids: [[...prefix]], mask: [prefix.map(() => 1)], topK: k, fetch });
+  }
+  let past: ort.Tensor[] | undefined;
+  for (let a = 0; ; a += ctx.tokenBudget) {
+    const b = Math.min(prefix.length, a + ctx.tokenBudget);
+    const last = b === prefix.length;
+    const out = await forward(s, { ids: [prefix.slice(a, b)], mask: [new Array(b).fill(1)], past, topK: k, fetch: last ? fetch : kv.presentNames });
+    if (last) return out;
+    past = kv.presentNames.map((name) => out[name]);
+  }
+}
+
+interface Prefilled {
+  readonly prefill: ort.InferenceSession.ReturnType;
+  readonly cand: Candidates;
+  readonly k: number;
+  readonly fetch: readonly string[];
+}
+
+/** One batch of rows, one continuation per seeded stream. */
+async function sampleBatch(
+  s: OpenedSession,
+  ctx: SamplerContext,
+  prefix: readonly number[],
+  o: SampleOptions,
+  rngs: readonly (() => number)[],
+  start: Prefilled,
+): Promise<number[][]> {
+  const n = rngs.length;
+  const minNew = o.minNewTokens ?? 0;
+  const { k, fetch } = start;
+  const kv = s.signature.kv;
+  const generated: number[][] = Array.from({ length: n }, () => []);
+  let out = start.prefill;
+  let cand = start.cand;
   let live = generated.map((_, i) => i);
   // Every row starts from the same prefill distribution.
   let rowOf = live.map(() => 0);
   // Decode steps then return only the new K/V when the graph allows it (fixed-cache.ts).
-  const fixed = kv && (await fixedCacheWorks(s, ctx.vocab)) ? FixedCache.fromPrefill(kv, kv.presentNames.map((n) => out[n]), o.n, prefix.length + o.maxNewTokens) : undefined;
+  const fixed = kv && (await fixedCacheWorks(s, ctx.vocab)) ? FixedCache.fromPrefill(kv, kv.presentNames.map((name) => out[name]), n, prefix.length + o.maxNewTokens) : undefined;
   const stepFetch = fixed && kv ? [HEAD.topValues, HEAD.topIndices, ...kv.presentNames.map(newKvName)] : fetch;
   let past = kv && !fixed ? kv.presentNames.map((name) => selectRows(out[name], kv.batchAxis, rowOf)) : undefined;
   for (let step = 0; step < o.maxNewTokens && live.length > 0; step++) {
     const banned = step < minNew ? ctx.eosId : undefined;
-    const next = live.map((_, i) => pickToken(cand, rowOf[i], o, banned, rng));
+    const next = live.map((row, i) => pickToken(cand, rowOf[i], o, banned, rngs[row]));
     next.forEach((token, i) => generated[live[i]].push(token));
     const keep = live.map((_, i) => i).filter((i) => next[i] !== ctx.eosId && step + 1 < o.maxNewTokens);
     if (keep.length === 0) break;
@@ -134,7 +207,7 @@ export async function sampleContinuations(
     out = await forward(s, { ids, mask, past: fixed ? fixed.tensors : past, topK: k, fetch: stepFetch });
     cand = await candidates(s, out, k);
     rowOf = live.map((_, i) => i);
-    if (fixed && kv) fixed.append(kv.presentNames.map((n) => out[newKvName(n)]));
+    if (fixed && kv) fixed.append(kv.presentNames.map((name) => out[newKvName(name)]));
     else if (kv) past = kv.presentNames.map((name) => out[name]);
   }
   // EOS ends a sequence but is not part of its text.

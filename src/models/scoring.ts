@@ -1,11 +1,13 @@
 /**
  * Per-token log-probs for many token sequences: length-bucketed, right-padded batches; sequences
- * longer than the context are scored in rolling windows so every token is scored exactly once.
+ * longer than the context are scored in rolling windows so every token is scored exactly once, and
+ * a window longer than the token budget is fed in segments through the KV cache (segments.ts).
  */
 import { asFloat32 } from './half.js';
 import { forward } from './forward.js';
 import { rowStats } from './logit-stats.js';
 import { HEAD, type OpenedSession } from './session.js';
+import { SegmentCache, scoreInSegments, segmentSupport } from './segments.js';
 import type { TokenScores } from './types.js';
 
 export interface ScoringOptions {
@@ -13,7 +15,10 @@ export interface ScoringOptions {
   readonly padId: number;
   /** Most rows per forward pass. */
   readonly batchSize: number;
-  /** Most positions (rows x padded length) per forward pass: bounds memory for [b, s, vocab]. */
+  /**
+   * Most positions (rows x padded length) per forward pass: bounds memory for [b, s, vocab]. A
+   * longer window goes in segments of this many tokens when the graph has a KV cache.
+   */
   readonly tokenBudget: number;
 }
 
@@ -66,7 +71,24 @@ export async function scoreSequences(
     mean: new Float64Array(ids.length).fill(NaN),
     std: new Float64Array(ids.length).fill(NaN),
   }));
-  const windows = sequences.flatMap((ids, i) => (ids.length < 2 ? [] : windowsFor(i, ids.length, options.contextLength)));
+  const all = sequences.flatMap((ids, i) => (ids.length < 2 ? [] : windowsFor(i, ids.length, options.contextLength)));
+  const isLong = (w: Window) => w.end - w.start > options.tokenBudget;
+  const firstLong = all.find(isLong);
+  const support = firstLong ? await segmentSupport(s, sequences[firstLong.seq].slice(firstLong.start, firstLong.end), options.padId) : undefined;
+  const mode = support?.slots ? 'slots' : support?.presents ? 'presents' : undefined;
+  const segmented = mode !== undefined;
+  const windows = segmented ? all.filter((w) => !isLong(w)) : all;
+  const cache = new SegmentCache();
+  // Longest first, so the first window sizes the reused cache.
+  for (const w of segmented ? all.filter(isLong).sort((x, y) => y.end - y.start - (x.end - x.start)) : []) {
+    const scores = await scoreInSegments(s, sequences[w.seq].slice(w.start, w.end), options.tokenBudget, options.padId, cache, mode);
+    const r = results[w.seq];
+    for (let t = w.from; t < w.end; t++) {
+      r.logprob[t] = scores.logprob[t - 1 - w.start];
+      r.mean[t] = scores.mean[t - 1 - w.start];
+      r.std[t] = scores.std[t - 1 - w.start];
+    }
+  }
   for (const group of batches(windows, options)) {
     const width = group[0].end - group[0].start;
     const ids = group.map((w) => {

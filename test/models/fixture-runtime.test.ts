@@ -84,6 +84,55 @@ describe('runtime on fixture models written by our own code', () => {
     }
   });
 
+  for (const kvConvention of ['optimum', 'stacked'] as const) {
+    it(`${kvConvention} KV: a text longer than the token budget goes in segments through the cache, equal to one pass (<= 1e-4)`, async () => {
+      const options: Gpt2FixtureOptions = { kvConvention, std: 0.2, seed: 8 };
+      const dir = join(root, `segments-${kvConvention}`);
+      await writeGpt2Fixture(dir, options);
+      const model = await openModel(dir, { tokenBudget: 8 });
+      try {
+        const positions: number[] = [];
+        const run = model.opened.session.run.bind(model.opened.session);
+        (model.opened.session as { run: unknown }).run = (feeds: Record<string, { dims: readonly number[] }>, ...rest: unknown[]) => {
+          positions.push(feeds.input_ids.dims[0] * feeds.input_ids.dims[1]);
+          return (run as (...a: unknown[]) => unknown)(feeds, ...rest);
+        };
+        const text = Array.from({ length: 30 }, (_, i) => ['the', 'water', 'is', 'old', 'and', 'good', 'near', 'house'][(i * 3) % 8]).join(' ');
+        const [s] = await model.scoreTexts([text]);
+        expect(s.ids.length).toBe(30);
+        const ids = [...s.ids];
+        const want = expected(gpt2Forward(gpt2FixtureWeights(options), ids), ids);
+        expect(maxAbsDiff(s.logprob, want.lp)).toBeLessThanOrEqual(1e-4);
+        expect(maxAbsDiff(s.mean, want.mean)).toBeLessThanOrEqual(1e-4);
+        expect(maxAbsDiff(s.std, want.std)).toBeLessThanOrEqual(1e-4);
+        // After the one-off 12-token checks (one per way of segmenting), no forward pass took more than the budget's 8 positions.
+        expect(positions.slice(positions.lastIndexOf(12) + 1).every((p) => p <= 8)).toBe(true);
+        expect(positions.filter((p) => p <= 8).length).toBeGreaterThanOrEqual(4);
+        // Texts within the budget still go together in one batch.
+        positions.length = 0;
+        await model.scoreTexts(['the water', 'is old and', 'good']);
+        expect(positions).toEqual([6]);
+      } finally {
+        await model.close();
+      }
+    });
+  }
+
+  it('a graph without a KV cache scores a long text in one pass', async () => {
+    const options: Gpt2FixtureOptions = { kvConvention: 'none', std: 0.2, seed: 9 };
+    const dir = join(root, 'segments-none');
+    await writeGpt2Fixture(dir, options);
+    const model = await openModel(dir, { tokenBudget: 8 });
+    try {
+      const [s] = await model.scoreTexts(['the water is very old and good near the house , the water is old .']);
+      const ids = [...s.ids];
+      expect(ids.length).toBeGreaterThan(8);
+      expect(maxAbsDiff(s.logprob, expected(gpt2Forward(gpt2FixtureWeights(options), ids), ids).lp)).toBeLessThanOrEqual(1e-4);
+    } finally {
+      await model.close();
+    }
+  });
+
   it('refuses a graph without logits, saying what it found and what it needs', async () => {
     const dir = join(root, 'no-logits');
     await writeGpt2Fixture(dir, { withLogits: false });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forward } from '../../src/models/forward.js';
 import { openModel, type OpenedModel } from '../../src/models/open.js';
-import { sampleContinuations } from '../../src/models/sampling.js';
+import { kvBytesPerToken, rowsPerBatch, sampleContinuations } from '../../src/models/sampling.js';
 import { HEAD } from '../../src/models/session.js';
 import { hasSharedData, sharedDataNote, sharedPath } from '../helpers/shared-data.js';
 
@@ -26,7 +26,7 @@ describe.skipIf(!hasSharedData)(`sampling on the real GPT-2 export${sharedDataNo
     model = await openModel(sharedPath('models/tiny-random-gpt2-fp32'), { withoutTokenizer: true });
   });
   afterAll(() => model?.close());
-  const ctx = (eosId?: number) => ({ eosId, vocab: 1000 });
+  const ctx = (eosId?: number, budgets: { kvBudget?: number; tokenBudget?: number } = {}) => ({ eosId, vocab: 1000, kvBudget: 2 ** 25, tokenBudget: 4096, ...budgets });
 
   it('temperature 0 equals greedy decoding without the cache', async () => {
     const greedy = await greedyNoCache(model, prefix, 12);
@@ -61,6 +61,32 @@ describe.skipIf(!hasSharedData)(`sampling on the real GPT-2 export${sharedDataNo
       expect(row.length).toBeGreaterThanOrEqual(at + 3);
       expect(row.slice(0, at + 3)).not.toContain(eos);
     }
+  });
+
+  it('how the rows are batched never changes what is sampled (a seeded stream per row)', async () => {
+    const o = { n: 12, maxNewTokens: 8, temperature: 1, topK: 50, seed: 9 };
+    const together = await sampleContinuations(model.opened, ctx(), prefix, o);
+    // A 1-byte cache budget: one row per batch.
+    const oneByOne = await sampleContinuations(model.opened, ctx(undefined, { kvBudget: 1 }), prefix, o);
+    const capacity = prefix.length + o.maxNewTokens;
+    const kvBudget = 5 * capacity * kvBytesPerToken(model.opened.signature.kv!);
+    expect(rowsPerBatch(model.opened.signature.kv, ctx(undefined, { kvBudget }), capacity)).toBe(5);
+    const fiveRows = await sampleContinuations(model.opened, ctx(undefined, { kvBudget }), prefix, o);
+    expect(oneByOne).toEqual(together);
+    expect(fiveRows).toEqual(together);
+    // Row i of 12 is row i of 4: the first rows do not depend on how many follow.
+    expect(await sampleContinuations(model.opened, ctx(), prefix, { ...o, n: 4 })).toEqual(together.slice(0, 4));
+  });
+
+  it('a prefix longer than the token budget is prefilled in segments, with the same samples', async () => {
+    const long = Array.from({ length: 23 }, (_, i) => (i * 37 + 5) % 1000);
+    const o = { n: 6, maxNewTokens: 6, temperature: 1, topK: 50, seed: 4 };
+    const whole = await sampleContinuations(model.opened, ctx(), long, o);
+    const segmented = await sampleContinuations(model.opened, ctx(undefined, { tokenBudget: 5 }), long, o);
+    expect(segmented).toEqual(whole);
+    expect(await sampleContinuations(model.opened, ctx(undefined, { tokenBudget: 5 }), long, { ...o, temperature: 0 })).toEqual(
+      await sampleContinuations(model.opened, ctx(), long, { ...o, temperature: 0 }),
+    );
   });
 
   it('respects max new tokens and top-k 1 is greedy', async () => {
@@ -103,7 +129,7 @@ describe('decoding through the fixed-capacity KV cache (new K/V only out of onnx
           expect(await fixedCacheWorks(model.opened, model.vocabSize)).toBe(true);
           const prefix = model.tokenizer.encode('the water is very old and');
           const greedy = await greedyNoCache(model, prefix, 10);
-          const out = await sampleContinuations(model.opened, { eosId: undefined, vocab: model.vocabSize }, prefix, { n: 3, maxNewTokens: 10, temperature: 0 });
+          const out = await sampleContinuations(model.opened, { eosId: undefined, vocab: model.vocabSize, kvBudget: 2 ** 25, tokenBudget: 4096 }, prefix, { n: 3, maxNewTokens: 10, temperature: 0 });
           expect(out).toEqual([greedy, greedy, greedy]);
         } finally {
           await model.close();

@@ -1,0 +1,185 @@
+/**
+ * One long window scored in segments through the KV cache. A forward pass holds several
+ * [positions, vocab] float tensors (the logits and the head's intermediates), so one pass over a
+ * 700-token text took 600 MB more than a pass over 80 tokens on GPT-2 small, and an MMLU audit's
+ * peak grew with the longest item it met. Fed at most `segment` new tokens at a time after the
+ * cache of the tokens before them, each pass holds one segment's rows plus the cache, and every
+ * position sees the same context, so the numbers equal one pass's within float rounding.
+ *
+ * Not every export takes several new tokens after a past (some decoders assume one), so the first
+ * long window of a session is checked against the one-pass numbers; a graph that disagrees or
+ * throws keeps the one-pass path.
+ */
+import { asFloat32 } from './half.js';
+import { forward } from './forward.js';
+import { rowStats } from './logit-stats.js';
+import { tailKvName } from './graph-head.js';
+import { HEAD, ort, type OpenedSession } from './session.js';
+
+const { Tensor } = ort;
+
+/** Per window position p: the numbers for predicting token p + 1 (the last position is NaN). */
+export interface PositionScores {
+  readonly logprob: Float64Array;
+  readonly mean: Float64Array;
+  readonly std: Float64Array;
+}
+
+/** The numbers of positions [0, rows) of one row of a forward pass's outputs. */
+function readRows(s: OpenedSession, out: ort.InferenceSession.ReturnType, targets: readonly number[], into: PositionScores, at: number, row = 0): void {
+  const n = targets.length;
+  if (s.hasHead) {
+    const lp = out[HEAD.logprob].data as Float32Array;
+    const mean = out[HEAD.mean].data as Float32Array;
+    const std = out[HEAD.std].data as Float32Array;
+    for (let p = 0; p < n; p++) {
+      into.logprob[at + p] = lp[row * n + p];
+      into.mean[at + p] = mean[row * n + p];
+      into.std[at + p] = std[row * n + p];
+    }
+    return;
+  }
+  const logits = asFloat32(out.logits.data);
+  const vocab = out.logits.dims[2] as number;
+  for (let p = 0; p < n; p++) {
+    const stats = rowStats(logits, (row * n + p) * vocab, vocab, targets[p]);
+    into.logprob[at + p] = stats.logprob;
+    into.mean[at + p] = stats.mean;
+    into.std[at + p] = stats.std;
+  }
+}
+
+function emptyScores(length: number): PositionScores {
+  return { logprob: new Float64Array(length).fill(NaN), mean: new Float64Array(length).fill(NaN), std: new Float64Array(length).fill(NaN) };
+}
+
+function fetchNames(s: OpenedSession): string[] {
+  return s.hasHead ? [HEAD.logprob, HEAD.mean, HEAD.std] : ['logits'];
+}
+
+/** Next-token targets of a run of tokens; the last position has none and gets `pad`. */
+function nextTokens(tokens: readonly number[], from: number, to: number, pad: number): number[] {
+  return Array.from({ length: to - from }, (_, i) => (from + i + 1 < tokens.length ? tokens[from + i + 1] : pad));
+}
+
+/** Scores `tokens` (one window) in one forward pass. */
+export async function scoreOnePass(s: OpenedSession, tokens: readonly number[], pad: number): Promise<PositionScores> {
+  const out = await forward(s, { ids: [[...tokens]], mask: [tokens.map(() => 1)], targets: [nextTokens(tokens, 0, tokens.length, pad)], fetch: fetchNames(s) });
+  const scores = emptyScores(tokens.length);
+  readRows(s, out, nextTokens(tokens, 0, tokens.length, pad), scores, 0);
+  for (const t of Object.values(out)) t.dispose?.();
+  scores.logprob[tokens.length - 1] = scores.mean[tokens.length - 1] = scores.std[tokens.length - 1] = NaN;
+  return scores;
+}
+
+export type SegmentMode = 'slots' | 'presents';
+
+function hasTails(s: OpenedSession): boolean {
+  return !!s.signature.kv && s.signature.kv.presentNames.every((name) => s.signature.outputs.includes(tailKvName(name)));
+}
+
+/**
+ * K/V buffers for segmented windows, reused from one window to the next: a new cache per window
+ * left each to the garbage collector, and they piled up (a 959-token audit sample peaked 150 MB higher).
+ */
+export class SegmentCache {
+  private buffers: (Float32Array | Uint16Array)[] = [];
+
+  /** One buffer per past input, each at least `size` elements. */
+  take(count: number, size: number, fp16: boolean): (Float32Array | Uint16Array)[] {
+    if (this.buffers.length !== count || this.buffers[0].length < size) {
+      this.buffers = Array.from({ length: count }, () => (fp16 ? new Uint16Array(size) : new Float32Array(size)));
+    }
+    return this.buffers;
+  }
+}
+
+/**
+ * Scores `tokens` (one window) `segment` new tokens per forward pass, carrying the KV cache.
+ *
+ * With our head the cache lives in one buffer per past input at the window's full length, its unused
+ * slots hidden by the attention mask (as fixed-cache.ts does for decoding): each pass returns only
+ * its own positions' K/V (the tails), written into the next slots. onnxruntime's concatenated
+ * present then has the same shape every pass, so its arena reuses one block. Without the head
+ * (no tails), or for a graph that cannot take a masked gap, mode 'presents' fetches the whole
+ * present and feeds it back.
+ */
+export async function scoreInSegments(
+  s: OpenedSession,
+  tokens: readonly number[],
+  segment: number,
+  pad: number,
+  cache = new SegmentCache(),
+  mode: SegmentMode = hasTails(s) ? 'slots' : 'presents',
+): Promise<PositionScores> {
+  const kv = s.signature.kv;
+  if (!kv) throw new Error('segmented scoring needs a graph with a KV cache');
+  const scores = emptyScores(tokens.length);
+  const tails = mode === 'slots';
+  const capacity = tokens.length;
+  const blocks = (kv.convention === 'stacked' ? 2 : 1) * kv.heads;
+  const d = kv.headDim;
+  const buffers = tails ? cache.take(kv.presentNames.length, blocks * capacity * d, kv.dtype === 'float16') : [];
+  const dims = kv.convention === 'stacked' ? [2, 1, kv.heads, capacity, d] : [1, kv.heads, capacity, d];
+  const fixedPast = buffers.map((buffer) => new Tensor(kv.dtype, buffer.subarray(0, blocks * capacity * d) as Float32Array, dims));
+  let past: ort.Tensor[] | undefined = tails ? fixedPast : undefined;
+  for (let a = 0; a < tokens.length; a += segment) {
+    const b = Math.min(tokens.length, a + segment);
+    const n = b - a;
+    const targets = nextTokens(tokens, a, b, pad);
+    const mask = tails ? Array.from({ length: capacity + n }, (_, j) => (j < a || j >= capacity ? 1 : 0)) : new Array(b).fill(1);
+    const out = await forward(s, {
+      ids: [tokens.slice(a, b)],
+      mask: [mask],
+      past,
+      targets: [targets],
+      fetch: [...fetchNames(s), ...(tails ? kv.presentNames.map(tailKvName) : kv.presentNames)],
+    });
+    readRows(s, out, targets, scores, a);
+    if (!tails) {
+      past = kv.presentNames.map((name) => out[name]);
+      continue;
+    }
+    kv.presentNames.forEach((name, i) => {
+      const tail = out[tailKvName(name)].data as Float32Array | Uint16Array;
+      for (let j = 0; j < blocks; j++) buffers[i].set(tail.subarray(j * n * d, (j + 1) * n * d), (j * capacity + a) * d);
+    });
+  }
+  scores.logprob[tokens.length - 1] = scores.mean[tokens.length - 1] = scores.std[tokens.length - 1] = NaN;
+  return scores;
+}
+
+/** How a graph can take segments: in cache slots behind a mask, or by feeding each present back. */
+export interface SegmentSupport {
+  readonly slots: boolean;
+  readonly presents: boolean;
+}
+
+const verdicts = new WeakMap<OpenedSession, SegmentSupport>();
+
+/**
+ * Whether this graph scores a window in segments as it does in one pass, each way: checked once per
+ * session on the first 12 tokens of a real window in segments of 5 (three passes, two with a past).
+ */
+export async function segmentSupport(s: OpenedSession, tokens: readonly number[], pad: number): Promise<SegmentSupport> {
+  const known = verdicts.get(s);
+  if (known !== undefined) return known;
+  const kv = s.signature.kv;
+  const probe = tokens.slice(0, 12);
+  const check = async (mode: SegmentMode): Promise<boolean> => {
+    if (!kv || probe.length < 3) return false;
+    try {
+      const whole = await scoreOnePass(s, probe, pad);
+      const parts = await scoreInSegments(s, probe, 5, pad, new SegmentCache(), mode);
+      const tolerance = kv.dtype === 'float16' || s.signature.logitsType === 'float16' ? 2e-2 : 1e-4;
+      return (['logprob', 'mean', 'std'] as const).every((key) =>
+        Array.from(whole[key]).every((x, i) => (Number.isNaN(x) && Number.isNaN(parts[key][i])) || Math.abs(x - parts[key][i]) <= tolerance * Math.max(1, Math.abs(x))),
+      );
+    } catch {
+      return false;
+    }
+  };
+  const support = { slots: hasTails(s) && (await check('slots')), presents: await check('presents') };
+  verdicts.set(s, support);
+  return support;
+}
