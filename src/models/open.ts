@@ -84,7 +84,7 @@ export async function openModel(spec: string, options: OpenOptions = {}): Promis
     // and onnxruntime's arena holds about four of them per session. About 16 MB each (83 positions at
     // GPT-2's vocab) scored 2% slower than 32 MB on GPT-2 small, and an audit with a GPT-2 reference
     // peaked 170 MB lower (bench/results.md); 4x that budget was 3% faster and 280 MB higher still.
-    tokenBudget: process.env.CONTAM_TB ? Number(process.env.CONTAM_TB) : options.tokenBudget ?? Math.min(4096, Math.max(64, Math.floor(2 ** 22 / vocab))),
+    tokenBudget: options.tokenBudget ?? Math.min(4096, Math.max(64, Math.floor(2 ** 22 / vocab))),
   };
   const eosId = tokenizer?.eosId ?? ids.eos;
 

@@ -32,7 +32,6 @@ function options(onnxPath: string, threads: number): ort.InferenceSession.Sessio
     // Batch shapes change with every length bucket, and onnxruntime keeps a planned block per shape
     // in its arena: off, an MMLU audit peaked about 40 MB lower for about 2% of scoring speed.
     enableMemPattern: false,
-    enableCpuMemArena: !process.env.CONTAM_NOARENA,
     // Loading from a buffer: external weight files are found beside the original graph.
     extra: { session: { model_external_initializers_file_folder_path: dirname(onnxPath) } },
   };
