@@ -243,7 +243,7 @@ function goals(primary: ModelResult, quick: boolean, early: BenchResults['earlyS
   out.push({
     goal: 'peak memory of an audit over the whole MMLU test plan <= 1.5 x model files + 300 MB',
     target: limit !== undefined ? `<= ${(limit / 1e6).toFixed(0)} MB` : '<= 1.5 x files + 300 MB',
-    measured: peak !== undefined ? `${(peak / 1e6).toFixed(0)} MB` : String(memory.reason ?? 'pending'),
+    measured: typeof memory.measured === 'string' ? memory.measured : peak !== undefined ? `${(peak / 1e6).toFixed(0)} MB` : String(memory.reason ?? 'pending'),
     status: memory.status === 'pending' ? 'pending' : peak !== undefined && limit !== undefined && peak <= limit ? 'met' : 'not met',
   });
   return out;

@@ -14,6 +14,8 @@ export interface ForwardInput {
   /** Sampling head: how many top logits to return at the last position. */
   readonly topK?: number;
   readonly fetch: readonly string[];
+  /** Return every new position's K/V in the contam_tail_* outputs (else only the last). */
+  readonly tails?: boolean;
 }
 
 export function intTensor(type: IntType, values: ArrayLike<number>, dims: readonly number[]): ort.Tensor {
@@ -65,11 +67,10 @@ export async function forward(s: OpenedSession, input: ForwardInput): Promise<or
     feeds[name] = intTensor(sig.numLogitsToKeep, [0], []);
   }
   if (s.hasHead) {
-    // Without targets nothing is scored: the head's per-position part runs over zero positions.
-    feeds[HEAD.targetIds] = input.targets ? intTensor('int64', flat(input.targets), [batch, seq, 1]) : intTensor('int64', [], [batch, 0, 1]);
-    feeds[HEAD.scoreFrom] = intTensor('int64', [input.targets ? 0 : seq], [1]);
+    const targets = input.targets ?? input.ids.map((row) => row.map(() => 0));
+    feeds[HEAD.targetIds] = intTensor('int64', flat(targets), [batch, seq, 1]);
     feeds[HEAD.topK] = intTensor('int64', [input.topK ?? 1], [1]);
-    if (sig.inputs.includes(HEAD.tailFrom)) feeds[HEAD.tailFrom] = intTensor('int64', [-seq], [1]);
+    if (sig.inputs.includes(HEAD.tailFrom)) feeds[HEAD.tailFrom] = intTensor('int64', [input.tails ? -seq : -1], [1]);
   }
   return s.session.run(feeds, [...input.fetch]);
 }

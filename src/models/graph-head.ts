@@ -10,10 +10,9 @@
  *  - contam_std     [b,s,1]: sqrt(sum_v p(v) (log p(v) - mu)^2) (Min-K%++'s sigma, two-pass form)
  *  - contam_topk_values / contam_topk_indices [b,k]: the k largest logits at the last position,
  *    k fed as contam_top_k, for sampling.
- * The three per-position outputs cover positions from contam_score_from on (0 when scoring). onnxruntime
- * runs every node whatever is fetched, so a sampling step feeds the sequence length there and the
- * log-softmax and its [positions, vocab] intermediates shrink to nothing: a 384-token prefill
- * otherwise held 300 MB of them for a distribution it does not need.
+ * onnxruntime runs every node whatever is fetched, so sampling passes compute the per-position
+ * numbers too; a long prefix is therefore prefilled in segments (sampling.ts). Slicing the logits
+ * to skip them cost a [positions, vocab] copy in every scoring pass, 4-6% of scoring speed.
  * Only standard ops valid from opset 11 on, so exports from old tooling work too.
  */
 import { bytesField, concat, intField, messageField, readFields, stringField, type Bytes } from './protobuf-wire.js';
@@ -26,7 +25,6 @@ const ATTR_TENSOR = 4;
 export const HEAD = {
   targetIds: 'contam_target_ids',
   topK: 'contam_top_k',
-  scoreFrom: 'contam_score_from',
   tailFrom: 'contam_tail_from',
   logprob: 'contam_logprob',
   mean: 'contam_mean',
@@ -98,6 +96,7 @@ export const newKvName = (present: string): string => `contam_new_${present}`;
 /**
  * The last positions of a present, from contam_tail_from (negative: -new tokens) on, length axis kept:
  * a segment of a long text returns its own K/V instead of a copy of the whole grown cache (segments.ts).
+ * Other passes feed -1, so the slice onnxruntime runs anyway copies one position.
  */
 export const tailKvName = (present: string): string => `contam_tail_${present}`;
 
@@ -113,9 +112,7 @@ export function headGraph(options: HeadOptions): Bytes {
     node('Constant', [], ['contam/ones'], [{ name: 'value', tensor: tensor([vocab, 1], FLOAT, new Uint8Array(ones.buffer)) }]),
     node('Constant', [], ['contam/last_index'], [{ name: 'value', tensor: tensor([], INT64, new Uint8Array(minusOne.buffer)) }]),
     node('Constant', [], ['contam/no_end'], [{ name: 'value', tensor: tensor([1], INT64, new Uint8Array(new BigInt64Array([2n ** 62n]).buffer)) }]),
-    node('Constant', [], ['contam/seq_axis'], [{ name: 'value', tensor: tensor([1], INT64, new Uint8Array(new BigInt64Array([1n]).buffer)) }]),
-    node('Slice', [logits, HEAD.scoreFrom, 'contam/no_end', 'contam/seq_axis'], ['contam/scored']),
-    node('LogSoftmax', ['contam/scored'], ['contam/lsm'], [{ name: 'axis', int: -1 }]),
+    node('LogSoftmax', [logits], ['contam/lsm'], [{ name: 'axis', int: -1 }]),
     node('Exp', ['contam/lsm'], ['contam/p']),
     node('Mul', ['contam/p', 'contam/lsm'], ['contam/plp']),
     // A MatMul with a ones vector sums the last axis in every opset (ReduceSum changed in 13).
@@ -130,7 +127,7 @@ export function headGraph(options: HeadOptions): Bytes {
     node('TopK', ['contam/last', HEAD.topK], [HEAD.topValues, HEAD.topIndices], [{ name: 'axis', int: -1 }]),
   );
   const b = 'batch_size';
-  const scored = 'contam_scored_length';
+  const s = 'sequence_length';
   const kvOutputs: Bytes[] = [];
   const axes = new Set<number>();
   for (const present of options.presents ?? []) {
@@ -149,12 +146,11 @@ export function headGraph(options: HeadOptions): Bytes {
   return concat([
     ...nodes,
     ...kvOutputs,
-    valueInfo(11, HEAD.targetIds, INT64, [b, scored, 1]),
+    valueInfo(11, HEAD.targetIds, INT64, [b, s, 1]),
     valueInfo(11, HEAD.topK, INT64, [1]),
-    valueInfo(11, HEAD.scoreFrom, INT64, [1]),
-    valueInfo(12, HEAD.logprob, FLOAT, [b, scored, 1]),
-    valueInfo(12, HEAD.mean, FLOAT, [b, scored, 1]),
-    valueInfo(12, HEAD.std, FLOAT, [b, scored, 1]),
+    valueInfo(12, HEAD.logprob, FLOAT, [b, s, 1]),
+    valueInfo(12, HEAD.mean, FLOAT, [b, s, 1]),
+    valueInfo(12, HEAD.std, FLOAT, [b, s, 1]),
     valueInfo(12, HEAD.topValues, FLOAT, [b, 'contam_k']),
     valueInfo(12, HEAD.topIndices, INT64, [b, 'contam_k']),
   ]);

@@ -80,11 +80,12 @@ export async function openModel(spec: string, options: OpenOptions = {}): Promis
     contextLength: contextLength(files),
     padId: pad < vocab ? pad : 0,
     batchSize: options.batchSize ?? 16,
-    // Each [positions, vocab] float intermediate of the scoring head costs positions x vocab x 4 bytes,
-    // and onnxruntime's arena holds about four of them per session. About 16 MB each (83 positions at
-    // GPT-2's vocab) scored 2% slower than 32 MB on GPT-2 small, and an audit with a GPT-2 reference
-    // peaked 170 MB lower (bench/results.md); 4x that budget was 3% faster and 280 MB higher still.
-    tokenBudget: options.tokenBudget ?? Math.min(4096, Math.max(64, Math.floor(2 ** 22 / vocab))),
+    // Each [positions, vocab] float intermediate of the scoring head costs positions x vocab x 4 bytes
+    // (about 32 MB at 166 positions of GPT-2's vocab), and onnxruntime's arena holds about five of them
+    // per session; a longer window goes in segments of this size (segments.ts). Half the budget cut an
+    // audit's peak by about 100 MB but scored 11% slower, since most benchmark texts then need two
+    // passes with half-sized matrices; 4x it was 3% faster and 280 MB higher (bench/results.md).
+    tokenBudget: options.tokenBudget ?? Math.min(4096, Math.max(64, Math.floor(2 ** 23 / vocab))),
   };
   const eosId = tokenizer?.eosId ?? ids.eos;
 

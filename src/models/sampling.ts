@@ -153,8 +153,9 @@ async function prefillPrefix(s: OpenedSession, ctx: SamplerContext, prefix: read
     return forward(s, { ids: [[...prefix]], mask: [prefix.map(() => 1)], topK: k, fetch });
   }
   let past: ort.Tensor[] | undefined;
-  for (let a = 0; ; a += ctx.tokenBudget) {
-    const b = Math.min(prefix.length, a + ctx.tokenBudget);
+  const step = Math.ceil(prefix.length / Math.ceil(prefix.length / ctx.tokenBudget));
+  for (let a = 0; ; a += step) {
+    const b = Math.min(prefix.length, a + step);
     const last = b === prefix.length;
     const out = await forward(s, { ids: [prefix.slice(a, b)], mask: [new Array(b).fill(1)], past, topK: k, fetch: last ? fetch : kv.presentNames });
     if (last) return out;
