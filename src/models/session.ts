@@ -4,7 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { FatalError, errorMessage } from '../errors.js';
 import { declaredOutputs } from './graph-outputs.js';
@@ -41,14 +41,40 @@ async function create(bytes: Uint8Array, onnxPath: string, threads: number): Pro
   return ort.InferenceSession.create(bytes, options(onnxPath, threads));
 }
 
+/** Room left after the graph for the head (4 bytes per vocabulary entry plus a few KB). */
+const HEAD_ROOM = 8 * 2 ** 20;
+
+/**
+ * The model file, read into a buffer with room for the head after it: a graph with its weights
+ * inside is as large as they are, and appending the head by copying would hold it twice in JS
+ * while onnxruntime builds its own copy.
+ */
+function readModel(path: string): { buffer: Uint8Array; size: number } {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const buffer = Buffer.allocUnsafe(size + HEAD_ROOM);
+    let at = 0;
+    while (at < size) {
+      const n = readSync(fd, buffer, at, size - at, at);
+      if (n === 0) break;
+      at += n;
+    }
+    return { buffer, size: at };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export async function openSession(onnxPath: string, where: string, useHead = true): Promise<OpenedSession> {
   const threads = Math.max(1, availableParallelism());
-  let bytes: Uint8Array;
+  let file: { buffer: Uint8Array; size: number };
   try {
-    bytes = readFileSync(onnxPath);
+    file = readModel(onnxPath);
   } catch (error) {
     throw new FatalError(`${onnxPath}: cannot read (${errorMessage(error)})`);
   }
+  const bytes = file.buffer.subarray(0, file.size);
   let logits;
   try {
     logits = declaredOutputs(bytes).find((o) => o.name === 'logits');
@@ -65,7 +91,15 @@ export async function openSession(onnxPath: string, where: string, useHead = tru
     });
     const head = headGraph({ logitsName: 'logits', logitsFp16: logits.elemType === 10, vocab, presents });
     try {
-      const session = await create(concat([bytes, messageField(7, [head])]), onnxPath, threads);
+      const field = messageField(7, [head]);
+      let withHead: Uint8Array;
+      if (field.length <= file.buffer.length - file.size) {
+        file.buffer.set(field, file.size);
+        withHead = file.buffer.subarray(0, file.size + field.length);
+      } else {
+        withHead = concat([bytes, field]);
+      }
+      const session = await create(withHead, onnxPath, threads);
       return { session, signature: readSignature(session, where), hasHead: true, threads };
     } catch (error) {
       if (error instanceof FatalError) throw error;
