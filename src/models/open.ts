@@ -64,6 +64,7 @@ export async function openModel(spec: string, options: OpenOptions = {}): Promis
     tokenizer = loadTokenizer(files.tokenizerPath, files.tokenizerConfigPath, specialIds(files));
   }
   const opened = await openSession(files.onnxPath, where, !options.noHead);
+  const weightBytes = [files.onnxPath, ...files.externalData].reduce((sum, p) => sum + statSync(p).size, 0);
   const config = readOptionalJson(files.dir, 'config.json');
   const vocab = opened.signature.vocab ?? numberAt(config, 'vocab_size');
   if (vocab === undefined) throw new FatalError(`${where}: the logits shape and config.json do not say the vocabulary size`);
@@ -80,12 +81,13 @@ export async function openModel(spec: string, options: OpenOptions = {}): Promis
     contextLength: contextLength(files),
     padId: pad < vocab ? pad : 0,
     batchSize: options.batchSize ?? 16,
-    // Each [positions, vocab] float intermediate of the scoring head costs positions x vocab x 4 bytes
-    // (about 32 MB at 166 positions of GPT-2's vocab), and onnxruntime's arena holds about five of them
-    // per session; a longer window goes in segments of this size (segments.ts). Half the budget cut an
-    // audit's peak by about 100 MB but scored 11% slower, since most benchmark texts then need two
-    // passes with half-sized matrices; 4x it was 3% faster and 280 MB higher (bench/results.md).
-    tokenBudget: options.tokenBudget ?? Math.min(4096, Math.max(64, Math.floor(2 ** 23 / vocab))),
+    // Each [positions, vocab] float intermediate of the scoring head costs positions x vocab x 4 bytes,
+    // and onnxruntime's arena holds about five of them per session; a longer window goes in segments
+    // of this size (segments.ts). Each may take a twelfth of the weight files, from 4 to 32 MiB (166
+    // positions of GPT-2's vocab): half of that on GPT-2 small cut an audit's peak by 180 MB but
+    // scored 16% slower (most benchmark texts then need two passes with half-sized matrices), while a
+    // small reference model, whose passes cost little, keeps its arena in proportion to its weights.
+    tokenBudget: options.tokenBudget ?? Math.min(4096, Math.max(64, Math.floor(Math.min(2 ** 25, Math.max(2 ** 22, weightBytes / 12)) / (4 * vocab)))),
   };
   const eosId = tokenizer?.eosId ?? ids.eos;
 
@@ -108,7 +110,6 @@ export async function openModel(spec: string, options: OpenOptions = {}): Promis
   // A model's sampling batches may hold K/V cache worth half its weights (twice over, counting
   // onnxruntime's copy): the audit then stays near 1.5x the files, and GPT-2 small still samples
   // 40 rows of a short prefix per batch, as fast as 100 (bench/).
-  const weightBytes = [files.onnxPath, ...files.externalData].reduce((sum, p) => sum + statSync(p).size, 0);
   const sampler = { eosId, vocab, kvBudget: options.kvBudget ?? Math.max(32 * 2 ** 20, Math.floor(weightBytes / 2)), tokenBudget: scoring.tokenBudget };
   const sampleIds = (prefix: readonly number[], o: SampleOptions) => sampleContinuations(opened, sampler, prefix, o);
 
