@@ -70,6 +70,8 @@ export async function forward(s: OpenedSession, input: ForwardInput): Promise<or
     const targets = input.targets ?? input.ids.map((row) => row.map(() => 0));
     feeds[HEAD.targetIds] = intTensor('int64', flat(targets), [batch, seq, 1]);
     feeds[HEAD.topK] = intTensor('int64', [input.topK ?? 1], [1]);
+    // Per-position numbers only when something is scored (graph-head.ts, the If).
+    feeds[HEAD.score] = new ort.Tensor('bool', Uint8Array.from([input.targets ? 1 : 0]), [1]);
     if (sig.inputs.includes(HEAD.tailFrom)) feeds[HEAD.tailFrom] = intTensor('int64', [input.tails ? -seq : -1], [1]);
   }
   return s.session.run(feeds, [...input.fetch]);

@@ -19,12 +19,14 @@ import { bytesField, concat, intField, messageField, readFields, stringField, ty
 
 const FLOAT = 1;
 const INT64 = 7;
+const BOOL = 9;
 const ATTR_INT = 2;
 const ATTR_TENSOR = 4;
 
 export const HEAD = {
   targetIds: 'contam_target_ids',
   topK: 'contam_top_k',
+  score: 'contam_score',
   tailFrom: 'contam_tail_from',
   logprob: 'contam_logprob',
   mean: 'contam_mean',
@@ -33,7 +35,15 @@ export const HEAD = {
   topIndices: 'contam_topk_indices',
 } as const;
 
-type Attr = { name: string; int?: number; tensor?: Bytes };
+const ATTR_GRAPH = 5;
+
+type Attr = { name: string; int?: number; tensor?: Bytes; graph?: Bytes };
+
+function attribute(a: Attr): Bytes {
+  if (a.tensor) return messageField(5, [stringField(1, a.name), bytesField(5, a.tensor), intField(20, ATTR_TENSOR)]);
+  if (a.graph) return messageField(5, [stringField(1, a.name), bytesField(6, a.graph), intField(20, ATTR_GRAPH)]);
+  return messageField(5, [stringField(1, a.name), intField(3, a.int ?? 0), intField(20, ATTR_INT)]);
+}
 
 function node(op: string, inputs: string[], outputs: string[], attrs: Attr[] = []): Bytes {
   const parts: Bytes[] = [
@@ -42,15 +52,7 @@ function node(op: string, inputs: string[], outputs: string[], attrs: Attr[] = [
     stringField(3, `contam/${outputs[0]}`),
     stringField(4, op),
   ];
-  for (const a of attrs) {
-    parts.push(
-      messageField(5, [
-        stringField(1, a.name),
-        a.tensor ? bytesField(5, a.tensor) : intField(3, a.int ?? 0),
-        intField(20, a.tensor ? ATTR_TENSOR : ATTR_INT),
-      ]),
-    );
-  }
+  for (const a of attrs) parts.push(attribute(a));
   return bytesField(1, concat(parts));
 }
 
@@ -100,6 +102,47 @@ export const newKvName = (present: string): string => `contam_new_${present}`;
  */
 export const tailKvName = (present: string): string => `contam_tail_${present}`;
 
+const per = ['batch_size', 'sequence_length', 1];
+
+/** The per-position numbers, run when contam_score is true (a scoring pass). */
+function statsBranch(logits: string): Bytes {
+  return concat([
+    node('LogSoftmax', [logits], ['contam/lsm'], [{ name: 'axis', int: -1 }]),
+    node('Exp', ['contam/lsm'], ['contam/p']),
+    node('Mul', ['contam/p', 'contam/lsm'], ['contam/plp']),
+    // A MatMul with a ones vector sums the last axis in every opset (ReduceSum changed in 13).
+    node('MatMul', ['contam/plp', 'contam/ones'], ['contam/mean']),
+    node('Sub', ['contam/lsm', 'contam/mean'], ['contam/dev']),
+    node('Mul', ['contam/dev', 'contam/dev'], ['contam/dev2']),
+    node('Mul', ['contam/p', 'contam/dev2'], ['contam/pdev2']),
+    node('MatMul', ['contam/pdev2', 'contam/ones'], ['contam/var']),
+    node('Sqrt', ['contam/var'], ['contam/std']),
+    node('GatherElements', ['contam/lsm', HEAD.targetIds], ['contam/lp'], [{ name: 'axis', int: -1 }]),
+    stringField(2, 'contam_stats'),
+    valueInfo(12, 'contam/lp', FLOAT, per),
+    valueInfo(12, 'contam/mean', FLOAT, per),
+    valueInfo(12, 'contam/std', FLOAT, per),
+  ]);
+}
+
+/**
+ * Empty numbers for sampling passes: onnxruntime runs every node whatever is fetched, and the
+ * log-softmax with its [rows, vocab] intermediates cost a decode step about 5% for nothing. An If
+ * skips them without the copy a slice of the logits would cost every scoring pass.
+ */
+function emptyBranch(): Bytes {
+  const empty = (name: string) => node('Constant', [], [name], [{ name: 'value', tensor: tensor([0, 0, 1], FLOAT, new Uint8Array(0)) }]);
+  return concat([
+    empty('contam/no_lp'),
+    empty('contam/no_mean'),
+    empty('contam/no_std'),
+    stringField(2, 'contam_no_stats'),
+    valueInfo(12, 'contam/no_lp', FLOAT, [0, 0, 1]),
+    valueInfo(12, 'contam/no_mean', FLOAT, [0, 0, 1]),
+    valueInfo(12, 'contam/no_std', FLOAT, [0, 0, 1]),
+  ]);
+}
+
 /** A GraphProto fragment that, appended as a second ModelProto.graph field, merges into the graph. */
 export function headGraph(options: HeadOptions): Bytes {
   const { vocab } = options;
@@ -112,17 +155,10 @@ export function headGraph(options: HeadOptions): Bytes {
     node('Constant', [], ['contam/ones'], [{ name: 'value', tensor: tensor([vocab, 1], FLOAT, new Uint8Array(ones.buffer)) }]),
     node('Constant', [], ['contam/last_index'], [{ name: 'value', tensor: tensor([], INT64, new Uint8Array(minusOne.buffer)) }]),
     node('Constant', [], ['contam/no_end'], [{ name: 'value', tensor: tensor([1], INT64, new Uint8Array(new BigInt64Array([2n ** 62n]).buffer)) }]),
-    node('LogSoftmax', [logits], ['contam/lsm'], [{ name: 'axis', int: -1 }]),
-    node('Exp', ['contam/lsm'], ['contam/p']),
-    node('Mul', ['contam/p', 'contam/lsm'], ['contam/plp']),
-    // A MatMul with a ones vector sums the last axis in every opset (ReduceSum changed in 13).
-    node('MatMul', ['contam/plp', 'contam/ones'], [HEAD.mean]),
-    node('Sub', ['contam/lsm', HEAD.mean], ['contam/dev']),
-    node('Mul', ['contam/dev', 'contam/dev'], ['contam/dev2']),
-    node('Mul', ['contam/p', 'contam/dev2'], ['contam/pdev2']),
-    node('MatMul', ['contam/pdev2', 'contam/ones'], ['contam/var']),
-    node('Sqrt', ['contam/var'], [HEAD.std]),
-    node('GatherElements', ['contam/lsm', HEAD.targetIds], [HEAD.logprob], [{ name: 'axis', int: -1 }]),
+    node('If', [HEAD.score], [HEAD.logprob, HEAD.mean, HEAD.std], [
+      { name: 'then_branch', graph: statsBranch(logits) },
+      { name: 'else_branch', graph: emptyBranch() },
+    ]),
     node('Gather', [logits, 'contam/last_index'], ['contam/last'], [{ name: 'axis', int: 1 }]),
     node('TopK', ['contam/last', HEAD.topK], [HEAD.topValues, HEAD.topIndices], [{ name: 'axis', int: -1 }]),
   );
@@ -148,6 +184,7 @@ export function headGraph(options: HeadOptions): Bytes {
     ...kvOutputs,
     valueInfo(11, HEAD.targetIds, INT64, [b, s, 1]),
     valueInfo(11, HEAD.topK, INT64, [1]),
+    valueInfo(11, HEAD.score, BOOL, [1]),
     valueInfo(12, HEAD.logprob, FLOAT, [b, s, 1]),
     valueInfo(12, HEAD.mean, FLOAT, [b, s, 1]),
     valueInfo(12, HEAD.std, FLOAT, [b, s, 1]),
