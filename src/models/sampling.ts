@@ -17,7 +17,7 @@ import { topK as jsTopK } from './logit-stats.js';
 import { HEAD, ort, type OpenedSession } from './session.js';
 import { FixedCache, fixedCacheWorks } from './fixed-cache.js';
 import { newKvName } from './graph-head.js';
-import { segmentSupport } from './segments.js';
+import { segmentLength, segmentSupport } from './segments.js';
 import type { KvSpec } from './signature.js';
 import type { SampleOptions } from './types.js';
 
@@ -153,7 +153,7 @@ async function prefillPrefix(s: OpenedSession, ctx: SamplerContext, prefix: read
     return forward(s, { ids: [[...prefix]], mask: [prefix.map(() => 1)], topK: k, fetch });
   }
   let past: ort.Tensor[] | undefined;
-  const step = Math.ceil(prefix.length / Math.ceil(prefix.length / ctx.tokenBudget));
+  const step = segmentLength(prefix.length, ctx.tokenBudget);
   for (let a = 0; ; a += step) {
     const b = Math.min(prefix.length, a + step);
     const last = b === prefix.length;

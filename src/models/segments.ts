@@ -25,24 +25,24 @@ export interface PositionScores {
   readonly std: Float64Array;
 }
 
-/** The numbers of positions [0, rows) of one row of a forward pass's outputs. */
-function readRows(s: OpenedSession, out: ort.InferenceSession.ReturnType, targets: readonly number[], into: PositionScores, at: number, row = 0): void {
+/** The numbers of every position of a one-row forward pass, written from `at` on. */
+function readRows(s: OpenedSession, out: ort.InferenceSession.ReturnType, targets: readonly number[], into: PositionScores, at: number): void {
   const n = targets.length;
   if (s.hasHead) {
     const lp = out[HEAD.logprob].data as Float32Array;
     const mean = out[HEAD.mean].data as Float32Array;
     const std = out[HEAD.std].data as Float32Array;
     for (let p = 0; p < n; p++) {
-      into.logprob[at + p] = lp[row * n + p];
-      into.mean[at + p] = mean[row * n + p];
-      into.std[at + p] = std[row * n + p];
+      into.logprob[at + p] = lp[p];
+      into.mean[at + p] = mean[p];
+      into.std[at + p] = std[p];
     }
     return;
   }
   const logits = asFloat32(out.logits.data);
   const vocab = out.logits.dims[2] as number;
   for (let p = 0; p < n; p++) {
-    const stats = rowStats(logits, (row * n + p) * vocab, vocab, targets[p]);
+    const stats = rowStats(logits, p * vocab, vocab, targets[p]);
     into.logprob[at + p] = stats.logprob;
     into.mean[at + p] = stats.mean;
     into.std[at + p] = stats.std;
@@ -73,6 +73,11 @@ export async function scoreOnePass(s: OpenedSession, tokens: readonly number[], 
 }
 
 export type SegmentMode = 'slots' | 'presents';
+
+/** Equal segments of at most `budget` tokens: a short last one (17 after 83) runs at half the speed per token. */
+export function segmentLength(length: number, budget: number): number {
+  return Math.ceil(length / Math.ceil(length / budget));
+}
 
 function hasTails(s: OpenedSession): boolean {
   return !!s.signature.kv && s.signature.kv.presentNames.every((name) => s.signature.outputs.includes(tailKvName(name)));
@@ -123,8 +128,7 @@ export async function scoreInSegments(
   const dims = kv.convention === 'stacked' ? [2, 1, kv.heads, capacity, d] : [1, kv.heads, capacity, d];
   const fixedPast = buffers.map((buffer) => new Tensor(kv.dtype, buffer.subarray(0, blocks * capacity * d) as Float32Array, dims));
   let past: ort.Tensor[] | undefined = tails ? fixedPast : undefined;
-  // Equal segments: a short last one (17 tokens after 83) runs at half the speed per token.
-  const step = Math.ceil(tokens.length / Math.ceil(tokens.length / segment));
+  const step = segmentLength(tokens.length, segment);
   for (let a = 0; a < tokens.length; a += step) {
     const b = Math.min(tokens.length, a + step);
     const n = b - a;
