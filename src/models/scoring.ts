@@ -3,10 +3,9 @@
  * longer than the context are scored in rolling windows so every token is scored exactly once, and
  * a window longer than the token budget is fed in segments through the KV cache (segments.ts).
  */
-import { asFloat32 } from './half.js';
 import { forward } from './forward.js';
-import { rowStats } from './logit-stats.js';
-import { HEAD, type OpenedSession } from './session.js';
+import { positionReader, scoreFetch } from './score-outputs.js';
+import type { OpenedSession } from './session.js';
 import { SegmentCache, scoreInSegments, segmentSupport } from './segments.js';
 import type { TokenScores } from './types.js';
 
@@ -97,29 +96,11 @@ export async function scoreSequences(
     });
     const mask = group.map((w) => Array.from({ length: width }, (_, j) => (j < w.end - w.start ? 1 : 0)));
     const targets = ids.map((row) => [...row.slice(1), options.padId]);
-    const fetch = s.hasHead ? [HEAD.logprob, HEAD.mean, HEAD.std] : ['logits'];
-    const out = await forward(s, { ids, mask, targets, fetch });
-    const vocab = s.hasHead ? 0 : (out.logits.dims[2] as number);
-    const head = s.hasHead
-      ? { lp: out[HEAD.logprob].data as Float32Array, mean: out[HEAD.mean].data as Float32Array, std: out[HEAD.std].data as Float32Array }
-      : undefined;
-    const logits = s.hasHead ? undefined : asFloat32(out.logits.data);
+    const out = await forward(s, { ids, mask, targets, fetch: scoreFetch(s) });
+    const read = positionReader(s, out);
     group.forEach((w, b) => {
-      const r = results[w.seq];
       // Position p in the window predicts token start + p + 1.
-      for (let t = w.from; t < w.end; t++) {
-        const p = b * width + (t - 1 - w.start);
-        if (head) {
-          r.logprob[t] = head.lp[p];
-          r.mean[t] = head.mean[p];
-          r.std[t] = head.std[p];
-        } else {
-          const stats = rowStats(logits!, p * vocab, vocab, sequences[w.seq][t]);
-          r.logprob[t] = stats.logprob;
-          r.mean[t] = stats.mean;
-          r.std[t] = stats.std;
-        }
-      }
+      for (let t = w.from; t < w.end; t++) read(b * width + (t - 1 - w.start), sequences[w.seq][t], results[w.seq], t);
     });
     for (const t of Object.values(out)) t.dispose?.();
   }

@@ -10,51 +10,21 @@
  * long window of a session is checked against the one-pass numbers; a graph that disagrees or
  * throws keeps the one-pass path.
  */
-import { asFloat32 } from './half.js';
 import { forward } from './forward.js';
-import { rowStats } from './logit-stats.js';
 import { tailKvName } from './graph-head.js';
-import { HEAD, ort, type OpenedSession } from './session.js';
+import { positionReader, scoreFetch, type PositionScores } from './score-outputs.js';
+import { ort, type OpenedSession } from './session.js';
 
 const { Tensor } = ort;
 
-/** Per window position p: the numbers for predicting token p + 1 (the last position is NaN). */
-export interface PositionScores {
-  readonly logprob: Float64Array;
-  readonly mean: Float64Array;
-  readonly std: Float64Array;
-}
-
 /** The numbers of every position of a one-row forward pass, written from `at` on. */
 function readRows(s: OpenedSession, out: ort.InferenceSession.ReturnType, targets: readonly number[], into: PositionScores, at: number): void {
-  const n = targets.length;
-  if (s.hasHead) {
-    const lp = out[HEAD.logprob].data as Float32Array;
-    const mean = out[HEAD.mean].data as Float32Array;
-    const std = out[HEAD.std].data as Float32Array;
-    for (let p = 0; p < n; p++) {
-      into.logprob[at + p] = lp[p];
-      into.mean[at + p] = mean[p];
-      into.std[at + p] = std[p];
-    }
-    return;
-  }
-  const logits = asFloat32(out.logits.data);
-  const vocab = out.logits.dims[2] as number;
-  for (let p = 0; p < n; p++) {
-    const stats = rowStats(logits, p * vocab, vocab, targets[p]);
-    into.logprob[at + p] = stats.logprob;
-    into.mean[at + p] = stats.mean;
-    into.std[at + p] = stats.std;
-  }
+  const read = positionReader(s, out);
+  targets.forEach((target, p) => read(p, target, into, at + p));
 }
 
 function emptyScores(length: number): PositionScores {
   return { logprob: new Float64Array(length).fill(NaN), mean: new Float64Array(length).fill(NaN), std: new Float64Array(length).fill(NaN) };
-}
-
-function fetchNames(s: OpenedSession): string[] {
-  return s.hasHead ? [HEAD.logprob, HEAD.mean, HEAD.std] : ['logits'];
 }
 
 /** Next-token targets of a run of tokens; the last position has none and gets `pad`. */
@@ -64,7 +34,7 @@ function nextTokens(tokens: readonly number[], from: number, to: number, pad: nu
 
 /** Scores `tokens` (one window) in one forward pass. */
 export async function scoreOnePass(s: OpenedSession, tokens: readonly number[], pad: number): Promise<PositionScores> {
-  const out = await forward(s, { ids: [[...tokens]], mask: [tokens.map(() => 1)], targets: [nextTokens(tokens, 0, tokens.length, pad)], fetch: fetchNames(s) });
+  const out = await forward(s, { ids: [[...tokens]], mask: [tokens.map(() => 1)], targets: [nextTokens(tokens, 0, tokens.length, pad)], fetch: scoreFetch(s) });
   const scores = emptyScores(tokens.length);
   readRows(s, out, nextTokens(tokens, 0, tokens.length, pad), scores, 0);
   for (const t of Object.values(out)) t.dispose?.();
@@ -139,7 +109,7 @@ export async function scoreInSegments(
       mask: [mask],
       past,
       targets: [targets],
-      fetch: [...fetchNames(s), ...(tails ? kv.presentNames.map(tailKvName) : kv.presentNames)],
+      fetch: [...scoreFetch(s), ...(tails ? kv.presentNames.map(tailKvName) : kv.presentNames)],
       tails,
     });
     readRows(s, out, targets, scores, a);
@@ -173,14 +143,22 @@ export async function segmentSupport(s: OpenedSession, tokens: readonly number[]
   if (known !== undefined) return known;
   const kv = s.signature.kv;
   const probe = tokens.slice(0, 12);
-  const check = async (mode: SegmentMode): Promise<boolean> => {
-    if (!kv || probe.length < 3) return false;
+  let whole: PositionScores | undefined;
+  if (kv && probe.length >= 3) {
     try {
-      const whole = await scoreOnePass(s, probe, pad);
+      whole = await scoreOnePass(s, probe, pad);
+    } catch {
+      whole = undefined;
+    }
+  }
+  const tolerance = kv?.dtype === 'float16' || s.signature.logitsType === 'float16' ? 2e-2 : 1e-4;
+  const check = async (mode: SegmentMode): Promise<boolean> => {
+    if (!whole) return false;
+    const reference = whole;
+    try {
       const parts = await scoreInSegments(s, probe, 5, pad, new SegmentCache(), mode);
-      const tolerance = kv.dtype === 'float16' || s.signature.logitsType === 'float16' ? 2e-2 : 1e-4;
       return (['logprob', 'mean', 'std'] as const).every((key) =>
-        Array.from(whole[key]).every((x, i) => (Number.isNaN(x) && Number.isNaN(parts[key][i])) || Math.abs(x - parts[key][i]) <= tolerance * Math.max(1, Math.abs(x))),
+        Array.from(reference[key]).every((x, i) => (Number.isNaN(x) && Number.isNaN(parts[key][i])) || Math.abs(x - parts[key][i]) <= tolerance * Math.max(1, Math.abs(x))),
       );
     } catch {
       return false;
