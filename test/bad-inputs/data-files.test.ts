@@ -10,7 +10,7 @@ import { parquetWriteFile } from 'hyparquet-writer';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SampleRecord } from '../../src/audit/types.js';
 import { STACK_LINE } from '../e2e/cli.js';
-import { jsonError, lastLine, warnings, writeCorpus, type Corpus } from './setup.js';
+import { expectOneSampleError, jsonError, lastLine, warnings, writeCorpus, type Corpus } from './setup.js';
 
 let corpus: Corpus;
 beforeAll(async () => {
@@ -181,15 +181,7 @@ describe('inputs the audit tolerates or reports per sample', () => {
     const huge = JSON.stringify({ question: 'the '.repeat(262_144), answer: 'it is .\n#### 1' });
     const path = corpus.file('huge.jsonl', lines(row(0), huge));
     const run = corpus.audit(['-b', `gsm8k=${path}`, '-n', '2']);
-    expect(run.stderr).not.toMatch(STACK_LINE);
-    expect(run.code).toBe(0);
-    const bench = run.results!.benchmarks[0];
-    expect({ scored: bench.samplesScored, errors: bench.errors, messages: bench.errorMessages }).toEqual({
-      scored: 1,
-      errors: 1,
-      messages: ['gsm8k/test/1: text has 262147 tokens; the limit is 8192 (--max-tokens)'],
-    });
-    expect(run.stderr).toContain('[gsm8k] error on gsm8k/test/1: text has 262147 tokens; the limit is 8192 (--max-tokens)\n');
+    expectOneSampleError(run, 'gsm8k/test/1: text has 262147 tokens; the limit is 8192 (--max-tokens)');
     // The report counts it where a reader looks.
     expect(readFileSync(join(run.outDir, 'report.md'), 'utf8')).toContain('| Errors | 1 |');
     const samples = readFileSync(join(run.outDir, 'samples.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as SampleRecord);

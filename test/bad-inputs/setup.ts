@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuditResults } from '../../src/audit/types.js';
 import { writeGpt2Fixture, type Gpt2FixtureOptions } from '../../src/onnx/gpt2-fixture.js';
-import { runCli, type CliResult } from '../e2e/cli.js';
+import { expect } from 'vitest';
+import { STACK_LINE, runCli, type CliResult } from '../e2e/cli.js';
 
 export const TINY: Gpt2FixtureOptions = { layers: 1, width: 16, heads: 2, context: 64, std: 0.2 };
 
@@ -68,4 +69,16 @@ export function jsonError(text: string): string {
   } catch (error) {
     return (error as Error).message;
   }
+}
+
+/**
+ * A per-sample error, never a fatal one: exit 0, no stack trace, one sample scored and the other
+ * counted with `message` in results.json and in the plain log.
+ */
+export function expectOneSampleError(run: AuditRun, message: string): void {
+  expect(run.stderr).not.toMatch(STACK_LINE);
+  expect(run.code).toBe(0);
+  const bench = run.results!.benchmarks[0];
+  expect({ scored: bench.samplesScored, errors: bench.errors, messages: bench.errorMessages }).toEqual({ scored: 1, errors: 1, messages: [message] });
+  expect(run.stderr).toContain(`[${bench.name}] error on ${message}\n`);
 }
