@@ -10,9 +10,13 @@
  * audit holds target and reference).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { loadBenchmark } from '../benchmarks/load.js';
+import { resolveModel } from '../models/resolve.js';
+import { loadTokenizer } from '../models/tokenizer.js';
 import type { BenchModel } from './models.js';
 import { sharedDataDir } from './models.js';
 import type { HookResult } from './report.js';
@@ -30,7 +34,24 @@ interface ChildResult {
   done: number;
   maxRssBytes: number;
   ms: number;
-  itemTokens?: number[];
+}
+
+/**
+ * The K longest MMLU test items (reference tokens) as a custom JSONL benchmark, chosen here so the
+ * child holds no tokenizer or dataset the audit would not.
+ */
+async function longestItems(reference: string, mmlu: string, k: number, dir: string): Promise<{ path: string; tokens: number[] }> {
+  const files = resolveModel(reference);
+  if (!files.tokenizerPath) throw new Error(`${reference}: no tokenizer.json`);
+  const tokenizer = loadTokenizer(files.tokenizerPath, files.tokenizerConfigPath);
+  const loaded = await loadBenchmark({ task: 'mmlu', path: mmlu });
+  const longest = loaded.samples
+    .map((s) => ({ s, n: tokenizer.encode(s.text).length }))
+    .sort((a, b) => b.n - a.n)
+    .slice(0, k);
+  const path = join(dir, 'mmlu-longest.jsonl');
+  writeFileSync(path, longest.map(({ s }) => JSON.stringify({ id: s.id, text: s.text })).join('\n') + '\n');
+  return { path, tokens: longest.map((x) => x.n) };
 }
 
 function childScript(): string {
@@ -57,10 +78,16 @@ export async function measurePeakMemory(options: PeakMemoryOptions): Promise<Hoo
   const whole = runChild(args('all', stopAfter));
   options.log(`peak memory: audit over a ${stopAfter}-sample plan`);
   const small = runChild(args(String(stopAfter), stopAfter));
-  let longest: ChildResult | undefined;
+  let longest: (ChildResult & { itemTokens: number[] }) | undefined;
   if (!options.quick) {
     options.log('peak memory: audit over the two longest MMLU test items, stopped after the first (a few minutes)');
-    longest = runChild(args('longest:2', 1));
+    const dir = mkdtempSync(join(tmpdir(), 'contam-peak-'));
+    try {
+      const items = await longestItems(options.reference.dir, mmlu, 2, dir);
+      longest = { ...runChild(args(`jsonl:${items.path}`, 1)), itemTokens: items.tokens };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
   const peakBytes = Math.max(whole.maxRssBytes, longest?.maxRssBytes ?? 0);
   const MB = (b: number) => `${(b / 1e6).toFixed(0)} MB`;
