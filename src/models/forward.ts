@@ -1,4 +1,5 @@
 /** One forward pass over a padded batch: builds every input the signature asks for. */
+import { lookupEmbeddings } from './embedding.js';
 import { HEAD, ort, type Feeds, type OpenedSession } from './session.js';
 import type { IntType, KvSpec } from './signature.js';
 
@@ -73,6 +74,7 @@ export async function forward(s: OpenedSession, input: ForwardInput): Promise<or
     // Per-position numbers only when something is scored (graph-head.ts, the If).
     feeds[HEAD.score] = new ort.Tensor('bool', Uint8Array.from([input.targets ? 1 : 0]), [1]);
     if (sig.inputs.includes(HEAD.tailFrom)) feeds[HEAD.tailFrom] = intTensor('int64', [input.tails ? -seq : -1], [1]);
+    if (s.embedding) feeds[HEAD.embeds] = lookupEmbeddings(s.embedding, input.ids);
   }
   return s.session.run(feeds, [...input.fetch]);
 }

@@ -28,6 +28,7 @@ export const HEAD = {
   topK: 'contam_top_k',
   score: 'contam_score',
   tailFrom: 'contam_tail_from',
+  embeds: 'contam_embeds',
   logprob: 'contam_logprob',
   mean: 'contam_mean',
   std: 'contam_std',
@@ -87,6 +88,8 @@ export interface HeadOptions {
   readonly vocab: number;
   /** KV outputs whose last position is also returned alone (see newKvName). */
   readonly presents?: readonly { readonly name: string; readonly lengthAxis: number; readonly elemType: number; readonly rank: number }[];
+  /** The hidden embedding Gather's output, fed from `contam_embeds` instead (embedding.ts). */
+  readonly embeds?: { readonly output: string; readonly width: number; readonly elemType: number };
 }
 
 /**
@@ -179,6 +182,10 @@ export function headGraph(options: HeadOptions): Bytes {
     kvOutputs.push(valueInfo(12, tailKvName(present.name), present.elemType, tailDims));
   }
   if (options.presents?.length) kvOutputs.push(valueInfo(11, HEAD.tailFrom, INT64, [1]));
+  if (options.embeds) {
+    nodes.push(node('Identity', [HEAD.embeds], [options.embeds.output]));
+    kvOutputs.push(valueInfo(11, HEAD.embeds, options.embeds.elemType, [b, s, options.embeds.width]));
+  }
   return concat([
     ...nodes,
     ...kvOutputs,

@@ -53,6 +53,8 @@ export interface WireField {
   readonly value?: bigint;
   /** Payload (wire 2). */
   readonly bytes?: Bytes;
+  /** Where the field's tag starts in the walked buffer. */
+  readonly start: number;
 }
 
 /** Walks the top-level fields of a message; length-delimited payloads are views, not copies. */
@@ -70,14 +72,15 @@ export function* readFields(buf: Bytes): Generator<WireField> {
     }
   };
   while (pos < buf.length) {
+    const start = pos;
     const key = Number(readVarint());
     const field = key >>> 3;
     const wire = key & 7;
-    if (wire === 0) yield { field, wire, value: readVarint() };
+    if (wire === 0) yield { field, wire, value: readVarint(), start };
     else if (wire === 2) {
       const length = Number(readVarint());
       if (pos + length > buf.length) throw new Error('truncated field');
-      yield { field, wire, bytes: buf.subarray(pos, pos + length) };
+      yield { field, wire, bytes: buf.subarray(pos, pos + length), start };
       pos += length;
     } else if (wire === 1) pos += 8;
     else if (wire === 5) pos += 4;

@@ -9,6 +9,7 @@ import * as ort from 'onnxruntime-node';
 import { FatalError, errorMessage } from '../errors.js';
 import { declaredOutputs } from './graph-outputs.js';
 import { HEAD, defaultOpset, headGraph } from './graph-head.js';
+import { findEmbedding, hideGather, type EmbeddingSite } from './embedding.js';
 import { concat, messageField } from './protobuf-wire.js';
 import { readSignature, type Signature } from './signature.js';
 
@@ -21,6 +22,8 @@ export interface OpenedSession {
   /** True when the graph carries our head (per-position numbers computed inside onnxruntime). */
   readonly hasHead: boolean;
   readonly threads: number;
+  /** Set when token embeddings are read from the weight file and fed as contam_embeds. */
+  readonly embedding?: EmbeddingSite;
 }
 
 function options(onnxPath: string, threads: number): ort.InferenceSession.SessionOptions {
@@ -89,7 +92,15 @@ export async function openSession(onnxPath: string, where: string, useHead = tru
       const lengthAxis = /^present\.\d+\.(key|value)$/.test(o.name) ? 2 : /^present_\d+$/.test(o.name) ? 3 : -1;
       return lengthAxis >= 0 && o.elemType !== undefined && o.dims.length === lengthAxis + 2 ? [{ name: o.name, lengthAxis, elemType: o.elemType, rank: o.dims.length }] : [];
     });
-    const head = headGraph({ logitsName: 'logits', logitsFp16: logits.elemType === 10, vocab, presents });
+    let embedding: EmbeddingSite | undefined;
+    try {
+      embedding = findEmbedding(bytes, onnxPath);
+    } catch {
+      embedding = undefined;
+    }
+    const embeds = embedding && { output: embedding.output, width: embedding.width, elemType: embedding.dtype === 'float32' ? 1 : 10 };
+    const head = headGraph({ logitsName: 'logits', logitsFp16: logits.elemType === 10, vocab, presents, embeds });
+    const hidden = embedding && hideGather(bytes, embedding);
     try {
       const field = messageField(7, [head]);
       let withHead: Uint8Array;
@@ -100,8 +111,9 @@ export async function openSession(onnxPath: string, where: string, useHead = tru
         withHead = concat([bytes, field]);
       }
       const session = await create(withHead, onnxPath, threads);
-      return { session, signature: readSignature(session, where), hasHead: true, threads };
+      return { session, signature: readSignature(session, where), hasHead: true, threads, embedding };
     } catch (error) {
+      hidden?.restore();
       if (error instanceof FatalError) throw error;
       // Some graphs reject the extra nodes (unusual shapes, custom logits): score in JS instead.
     }

@@ -1,0 +1,190 @@
+/**
+ * The token embedding, looked up in JS from the weight file instead of by the graph's Gather.
+ *
+ * onnxruntime maps an external weight file and its Gather touches one row per token met, so over an
+ * audit (neighbours of a random-weight model sample the whole vocabulary) the table becomes resident,
+ * besides the copy onnxruntime packs for an LM head tied to it: 154 MB twice for GPT-2 small. With
+ * the Gather taken out of the graph the table is read row by row with pread (a few KB per token,
+ * from the page cache, which is not the process's memory) and fed as `contam_embeds`; a tied head
+ * still folds and packs its own transposed copy, and the mapped table is released.
+ *
+ * The Gather is hidden in place by rewriting its one-byte tag from GraphProto.node (1) to a reserved
+ * field number (3) that parsers skip, so a graph of any size is edited without a copy.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { readFields, type Bytes } from './protobuf-wire.js';
+
+const NODE_TAG = 0x0a; // GraphProto.node: field 1, length-delimited
+const HIDDEN_TAG = 0x1a; // field 3, reserved in GraphProto: skipped by every parser
+const FLOAT = 1;
+const FLOAT16 = 10;
+
+export interface EmbeddingSite {
+  /** Offset of the Gather node's tag in the model buffer. */
+  readonly nodeTag: number;
+  /** The Gather's output, which `contam_embeds` feeds instead. */
+  readonly output: string;
+  readonly rows: number;
+  readonly width: number;
+  readonly dtype: 'float32' | 'float16';
+  /** Where row 0 starts, and in which file. */
+  readonly file: string;
+  readonly offset: number;
+}
+
+const text = (b: Bytes) => new TextDecoder().decode(b);
+
+interface NodeInfo {
+  readonly start: number;
+  readonly op: string;
+  readonly inputs: string[];
+  readonly outputs: string[];
+  readonly axis: number;
+}
+
+function parseNode(bytes: Bytes, start: number): NodeInfo {
+  let op = '';
+  const inputs: string[] = [];
+  const outputs: string[] = [];
+  let axis = 0;
+  for (const f of readFields(bytes)) {
+    if (f.field === 1 && f.bytes) inputs.push(text(f.bytes));
+    if (f.field === 2 && f.bytes) outputs.push(text(f.bytes));
+    if (f.field === 4 && f.bytes) op = text(f.bytes);
+    if (f.field === 5 && f.bytes) {
+      let name = '';
+      let value = 0;
+      for (const a of readFields(f.bytes)) {
+        if (a.field === 1 && a.bytes) name = text(a.bytes);
+        if (a.field === 3 && a.value !== undefined) value = Number(BigInt.asIntN(64, a.value));
+      }
+      if (name === 'axis') axis = value;
+    }
+  }
+  return { start, op, inputs, outputs, axis };
+}
+
+interface InitializerInfo {
+  readonly dims: number[];
+  readonly type: number;
+  /** Absolute offset of inline raw_data in the model buffer. */
+  readonly rawAt?: number;
+  readonly external: Record<string, string>;
+}
+
+function parseInitializer(bytes: Bytes, base: number): { name: string; info: InitializerInfo } {
+  let name = '';
+  const dims: number[] = [];
+  let type = 0;
+  let rawAt: number | undefined;
+  const external: Record<string, string> = {};
+  for (const f of readFields(bytes)) {
+    if (f.field === 1 && f.value !== undefined) dims.push(Number(f.value));
+    if (f.field === 1 && f.bytes) {
+      // Packed dims.
+      let v = 0n;
+      let shift = 0n;
+      for (const b of f.bytes) {
+        v |= BigInt(b & 0x7f) << shift;
+        shift += 7n;
+        if ((b & 0x80) === 0) {
+          dims.push(Number(v));
+          v = 0n;
+          shift = 0n;
+        }
+      }
+    }
+    if (f.field === 2 && f.value !== undefined) type = Number(f.value);
+    if (f.field === 8 && f.bytes) name = text(f.bytes);
+    if (f.field === 9 && f.bytes) rawAt = base + f.bytes.byteOffset;
+    if (f.field === 13 && f.bytes) {
+      let key = '';
+      let value = '';
+      for (const e of readFields(f.bytes)) {
+        if (e.field === 1 && e.bytes) key = text(e.bytes);
+        if (e.field === 2 && e.bytes) value = text(e.bytes);
+      }
+      external[key] = value;
+    }
+  }
+  return { name, info: { dims, type, rawAt, external } };
+}
+
+/**
+ * The Gather of a 2-D float weight by `input_ids` (axis 0), with where its rows lie on disk, or
+ * undefined when the graph embeds tokens some other way (fused ops, quantized tables).
+ */
+export function findEmbedding(model: Bytes, onnxPath: string): EmbeddingSite | undefined {
+  // Offsets are relative to the buffer the model was read into (read from file offset 0).
+  const base = -model.byteOffset;
+  let found: { node: NodeInfo; graphAt: number } | undefined;
+  const initializers = new Map<string, InitializerInfo>();
+  for (const g of readFields(model)) {
+    if (g.field !== 7 || !g.bytes) continue;
+    const graphAt = base + g.bytes.byteOffset;
+    for (const f of readFields(g.bytes)) {
+      if (f.field === 1 && f.bytes && !found) {
+        const node = parseNode(f.bytes, f.start);
+        if (node.op === 'Gather' && node.inputs[1] === 'input_ids' && node.axis === 0 && node.outputs.length === 1) found = { node, graphAt };
+      }
+      if (f.field === 5 && f.bytes) {
+        const { name, info } = parseInitializer(f.bytes, base);
+        initializers.set(name, info);
+      }
+    }
+  }
+  if (!found) return undefined;
+  const weight = initializers.get(found.node.inputs[0]);
+  if (!weight || weight.dims.length !== 2 || (weight.type !== FLOAT && weight.type !== FLOAT16)) return undefined;
+  const nodeTag = found.graphAt + found.node.start;
+  if (model[nodeTag] !== NODE_TAG) return undefined;
+  const [rows, width] = weight.dims;
+  const elem = weight.type === FLOAT ? 4 : 2;
+  let file = onnxPath;
+  let offset = weight.rawAt;
+  if (weight.external.location) {
+    file = join(dirname(onnxPath), weight.external.location);
+    offset = Number(weight.external.offset ?? 0);
+    if (weight.external.length !== undefined && Number(weight.external.length) !== rows * width * elem) return undefined;
+  }
+  if (offset === undefined) return undefined;
+  return { nodeTag, output: found.node.outputs[0], rows, width, dtype: weight.type === FLOAT ? 'float32' : 'float16', file, offset };
+}
+
+/** Hides the Gather (see the file comment); `restore` puts it back for a graph loaded as it was. */
+export function hideGather(model: Uint8Array, site: EmbeddingSite): { restore: () => void } {
+  model[site.nodeTag] = HIDDEN_TAG;
+  return { restore: () => void (model[site.nodeTag] = NODE_TAG) };
+}
+
+/** [batch, seq, width] embeddings of the token ids, read from the weight file. */
+export function lookupEmbeddings(site: EmbeddingSite, ids: readonly (readonly number[])[]): ort.Tensor {
+  const batch = ids.length;
+  const seq = ids[0]?.length ?? 0;
+  const elem = site.dtype === 'float32' ? 4 : 2;
+  const rowBytes = site.width * elem;
+  const out = Buffer.alloc(batch * seq * rowBytes);
+  const firstAt = new Map<number, number>();
+  const fd = openSync(site.file, 'r');
+  try {
+    for (let b = 0, at = 0; b < batch; b++) {
+      for (let i = 0; i < seq; i++, at += rowBytes) {
+        const id = ids[b][i];
+        if (!Number.isInteger(id) || id < 0 || id >= site.rows) throw new RangeError(`token id ${id} is outside the embedding table (${site.rows} rows)`);
+        const seen = firstAt.get(id);
+        if (seen !== undefined) {
+          out.copy(out, at, seen, seen + rowBytes);
+          continue;
+        }
+        if (readSync(fd, out, at, rowBytes, site.offset + id * rowBytes) !== rowBytes) throw new Error(`${site.file}: embedding row ${id} is cut short`);
+        firstAt.set(id, at);
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+  const data = site.dtype === 'float32' ? new Float32Array(out.buffer, out.byteOffset, batch * seq * site.width) : new Uint16Array(out.buffer, out.byteOffset, batch * seq * site.width);
+  return new ort.Tensor(site.dtype, data, [batch, seq, site.width]);
+}
