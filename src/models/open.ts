@@ -82,11 +82,12 @@ export async function openModel(spec: string, options: OpenOptions = {}): Promis
     padId: pad < vocab ? pad : 0,
     batchSize: options.batchSize ?? 16,
     // Each [positions, vocab] float intermediate of the scoring head costs positions x vocab x 4 bytes,
-    // and onnxruntime's arena holds about five of them per session; a longer window goes in segments
+    // and onnxruntime's arena holds about four of them per session; a longer window goes in segments
     // of this size (segments.ts). Each may take a twelfth of the weight files, from 4 to 32 MiB (166
     // positions of GPT-2's vocab): half of that on GPT-2 small cut an audit's peak by 180 MB but
     // scored 16% slower (most benchmark texts then need two passes with half-sized matrices), while a
     // small reference model, whose passes cost little, keeps its arena in proportion to its weights.
+    vocab,
     tokenBudget: options.tokenBudget ?? Math.min(4096, Math.max(64, Math.floor(Math.min(2 ** 25, Math.max(2 ** 22, weightBytes / 12)) / (4 * vocab)))),
   };
   const eosId = tokenizer?.eosId ?? ids.eos;

@@ -17,8 +17,8 @@ import { topK as jsTopK } from './logit-stats.js';
 import { HEAD, ort, type OpenedSession } from './session.js';
 import { FixedCache, fixedCacheWorks } from './fixed-cache.js';
 import { newKvName } from './graph-head.js';
-import { segmentLength, segmentSupport } from './segments.js';
-import type { KvSpec } from './signature.js';
+import { segmentRows, segmentSupport } from './segments.js';
+import { kvBytesPerToken, type KvSpec } from './signature.js';
 import type { SampleOptions } from './types.js';
 
 export interface SamplerContext {
@@ -28,11 +28,6 @@ export interface SamplerContext {
   readonly kvBudget: number;
   /** Graphs without a KV cache: most rows x sequence positions per forward pass. */
   readonly tokenBudget: number;
-}
-
-/** Bytes of K/V cache one row holds per token, summed over the graph's past inputs. */
-export function kvBytesPerToken(kv: KvSpec): number {
-  return kv.pastNames.length * (kv.convention === 'stacked' ? 2 : 1) * kv.heads * kv.headDim * (kv.dtype === 'float16' ? 2 : 4);
 }
 
 /** How many rows one batch may sample for `capacity` tokens (prefix + new) within the budgets. */
@@ -153,7 +148,7 @@ async function prefillPrefix(s: OpenedSession, ctx: SamplerContext, prefix: read
     return forward(s, { ids: [[...prefix]], mask: [prefix.map(() => 1)], topK: k, fetch });
   }
   let past: ort.Tensor[] | undefined;
-  const step = segmentLength(prefix.length, ctx.tokenBudget);
+  const step = segmentRows(prefix.length, ctx.tokenBudget, ctx.vocab, kv);
   for (let a = 0; ; a += step) {
     const b = Math.min(prefix.length, a + step);
     const last = b === prefix.length;

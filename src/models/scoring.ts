@@ -6,7 +6,7 @@
 import { forward } from './forward.js';
 import { positionReader, scoreFetch } from './score-outputs.js';
 import type { OpenedSession } from './session.js';
-import { SegmentCache, scoreInSegments, segmentSupport } from './segments.js';
+import { SegmentCache, scoreInSegments, segmentRows, segmentSupport } from './segments.js';
 import type { TokenScores } from './types.js';
 
 export interface ScoringOptions {
@@ -19,6 +19,8 @@ export interface ScoringOptions {
    * longer window goes in segments of this many tokens when the graph has a KV cache.
    */
   readonly tokenBudget: number;
+  /** The logits' width; with it, long windows take fewer rows per segment (segments.ts segmentRows). */
+  readonly vocab?: number;
 }
 
 /** One window of one sequence: tokens [start, end) are fed, predictions for [from, end) are kept. */
@@ -80,7 +82,9 @@ export async function scoreSequences(
   const cache = new SegmentCache();
   // Longest first, so the first window sizes the reused cache.
   for (const w of segmented ? all.filter(isLong).sort((x, y) => y.end - y.start - (x.end - x.start)) : []) {
-    const scores = await scoreInSegments(s, sequences[w.seq].slice(w.start, w.end), options.tokenBudget, options.padId, cache, mode);
+    const kv = s.signature.kv;
+    const rows = kv && options.vocab ? segmentRows(w.end - w.start, options.tokenBudget, options.vocab, kv) : options.tokenBudget;
+    const scores = await scoreInSegments(s, sequences[w.seq].slice(w.start, w.end), rows, options.padId, cache, mode);
     const r = results[w.seq];
     for (let t = w.from; t < w.end; t++) {
       r.logprob[t] = scores.logprob[t - 1 - w.start];

@@ -22,6 +22,11 @@ export interface KvSpec {
   readonly lengthAxis: number;
 }
 
+/** Bytes of K/V cache one row holds per token, summed over the graph's past inputs. */
+export function kvBytesPerToken(kv: KvSpec): number {
+  return kv.pastNames.length * (kv.convention === 'stacked' ? 2 : 1) * kv.heads * kv.headDim * (kv.dtype === 'float16' ? 2 : 4);
+}
+
 export interface Signature {
   readonly inputIds: IntType;
   readonly attentionMask?: IntType;

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forward } from '../../src/models/forward.js';
 import { openModel, type OpenedModel } from '../../src/models/open.js';
-import { kvBytesPerToken, rowsPerBatch, sampleContinuations } from '../../src/models/sampling.js';
+import { rowsPerBatch, sampleContinuations } from '../../src/models/sampling.js';
+import { kvBytesPerToken } from '../../src/models/signature.js';
 import { HEAD } from '../../src/models/session.js';
 import { hasSharedData, sharedDataNote, sharedPath } from '../helpers/shared-data.js';
 
