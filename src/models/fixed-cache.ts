@@ -14,7 +14,7 @@ import { HEAD, ort, type OpenedSession } from './session.js';
 import { newKvName } from './graph-head.js';
 import type { KvSpec } from './signature.js';
 
-type Data = Float32Array | Uint16Array;
+import { KvBuffers, type KvData as Data } from './kv-buffers.js';
 
 export class FixedCache {
   private filled: number;
@@ -30,16 +30,21 @@ export class FixedCache {
     this.outer = kv.batchAxis === 1 ? 2 : 1;
   }
 
-  /** Repeats row 0 of the prefill's presents (length `length`) into `rows` rows of capacity slots. */
-  static fromPrefill(kv: KvSpec, presents: ort.Tensor[], rows: number, capacity: number): FixedCache {
-    const tensors = presents.map((p) => {
+  /**
+   * Repeats row 0 of the prefill's presents (length `length`) into `rows` rows of capacity slots,
+   * in `buffers` (one batch of rows after another reuses them).
+   */
+  static fromPrefill(kv: KvSpec, presents: ort.Tensor[], rows: number, capacity: number, buffers = new KvBuffers()): FixedCache {
+    const outer = kv.batchAxis === 1 ? 2 : 1;
+    const size = outer * rows * kv.heads * capacity * kv.headDim;
+    const pool = buffers.take(presents.length, size, kv.dtype === 'float16');
+    const tensors = presents.map((p, i) => {
       const length = p.dims[kv.lengthAxis];
       const src = p.data as Data;
       const dims = [...p.dims];
       dims[kv.batchAxis] = rows;
       dims[kv.lengthAxis] = capacity;
-      const outer = kv.batchAxis === 1 ? 2 : 1;
-      const out = new (src.constructor as Float32ArrayConstructor)(outer * rows * kv.heads * capacity * kv.headDim) as Data;
+      const out = pool[i].subarray(0, size);
       for (let o = 0; o < outer; o++) {
         for (let h = 0; h < kv.heads; h++) {
           const from = ((o * kv.heads + h) * length) * kv.headDim;
@@ -83,9 +88,24 @@ export class FixedCache {
     this.filled += 1;
   }
 
-  /** Keeps only the given rows (when sequences finish). */
-  keep(rows: readonly number[], select: (t: ort.Tensor, axis: number, rows: readonly number[]) => ort.Tensor): void {
-    this.tensors = this.tensors.map((t) => select(t, this.kv.batchAxis, rows));
+  /** Keeps only the given rows (ascending: when sequences finish), moving them up in place. */
+  keep(rows: readonly number[]): void {
+    const rowSize = this.kv.heads * this.capacity * this.kv.headDim;
+    this.tensors = this.tensors.map((t) => {
+      const n = t.dims[this.kv.batchAxis];
+      const data = t.data as Data;
+      // Each row moves to a lower or equal place, in order, so no row is overwritten before it moves.
+      for (let o = 0; o < this.outer; o++) {
+        rows.forEach((r, i) => {
+          const from = (o * n + r) * rowSize;
+          const to = (o * rows.length + i) * rowSize;
+          if (from !== to) data.copyWithin(to, from, from + rowSize);
+        });
+      }
+      const dims = [...t.dims];
+      dims[this.kv.batchAxis] = rows.length;
+      return new ort.Tensor(t.type as 'float32', data.subarray(0, this.outer * rows.length * rowSize) as Float32Array, dims);
+    });
   }
 }
 

@@ -16,6 +16,7 @@ import { forward } from './forward.js';
 import { topK as jsTopK } from './logit-stats.js';
 import { HEAD, ort, type OpenedSession } from './session.js';
 import { FixedCache, fixedCacheWorks } from './fixed-cache.js';
+import { KvBuffers } from './kv-buffers.js';
 import { newKvName } from './graph-head.js';
 import { segmentRows, segmentSupport } from './segments.js';
 import { kvBytesPerToken, type KvSpec } from './signature.js';
@@ -131,8 +132,9 @@ export async function sampleContinuations(
   const rngs = Array.from({ length: o.n }, (_, row) => createRng(deriveSeed(o.seed ?? 0, `row ${row}`)));
   const step = rowsPerBatch(kv, ctx, prefix.length + o.maxNewTokens);
   const out: number[][] = [];
+  const buffers = new KvBuffers();
   for (let at = 0; at < o.n; at += step) {
-    out.push(...(await sampleBatch(s, ctx, prefix, o, rngs.slice(at, at + step), { prefill, cand, k, fetch })));
+    out.push(...(await sampleBatch(s, ctx, prefix, o, rngs.slice(at, at + step), { prefill, cand, k, fetch, buffers })));
   }
   return out;
 }
@@ -163,6 +165,8 @@ interface Prefilled {
   readonly cand: Candidates;
   readonly k: number;
   readonly fetch: readonly string[];
+  /** The fixed cache's buffers, shared by the batches. */
+  readonly buffers: KvBuffers;
 }
 
 /** One batch of rows, one continuation per seeded stream. */
@@ -185,7 +189,7 @@ async function sampleBatch(
   // Every row starts from the same prefill distribution.
   let rowOf = live.map(() => 0);
   // Decode steps then return only the new K/V when the graph allows it (fixed-cache.ts).
-  const fixed = kv && (await fixedCacheWorks(s, ctx.vocab)) ? FixedCache.fromPrefill(kv, kv.presentNames.map((name) => out[name]), n, prefix.length + o.maxNewTokens) : undefined;
+  const fixed = kv && (await fixedCacheWorks(s, ctx.vocab)) ? FixedCache.fromPrefill(kv, kv.presentNames.map((name) => out[name]), n, prefix.length + o.maxNewTokens, start.buffers) : undefined;
   const stepFetch = fixed && kv ? [HEAD.topValues, HEAD.topIndices, ...kv.presentNames.map(newKvName)] : fetch;
   let past = kv && !fixed ? kv.presentNames.map((name) => selectRows(out[name], kv.batchAxis, rowOf)) : undefined;
   for (let step = 0; step < o.maxNewTokens && live.length > 0; step++) {
@@ -195,7 +199,7 @@ async function sampleBatch(
     const keep = live.map((_, i) => i).filter((i) => next[i] !== ctx.eosId && step + 1 < o.maxNewTokens);
     if (keep.length === 0) break;
     if (kv && past && keep.length < live.length) past = past.map((t) => selectRows(t, kv.batchAxis, keep));
-    if (fixed && keep.length < live.length) fixed.keep(keep, selectRows);
+    if (fixed && keep.length < live.length) fixed.keep(keep);
     live = keep.map((i) => live[i]);
     const length = prefix.length + step + 1;
     const ids = kv ? live.map((row) => [generated[row][step]]) : live.map((row) => [...prefix, ...generated[row]]);

@@ -6,7 +6,8 @@
 import { forward } from './forward.js';
 import { positionReader, scoreFetch } from './score-outputs.js';
 import type { OpenedSession } from './session.js';
-import { SegmentCache, scoreInSegments, segmentRows, segmentSupport } from './segments.js';
+import { KvBuffers } from './kv-buffers.js';
+import { scoreInSegments, segmentRows, segmentSupport } from './segments.js';
 import type { TokenScores } from './types.js';
 
 export interface ScoringOptions {
@@ -61,6 +62,13 @@ function batches(windows: Window[], options: ScoringOptions): Window[][] {
   return out;
 }
 
+/**
+ * Each session keeps its segment buffers from call to call: an audit scores neighbours a chunk per
+ * call, and a new 75 MB cache per call (GPT-2 small, a 1,000-token window) waited for the garbage
+ * collector beside the next one.
+ */
+const segmentBuffers = new WeakMap<OpenedSession, KvBuffers>();
+
 export async function scoreSequences(
   s: OpenedSession,
   sequences: readonly (readonly number[])[],
@@ -79,7 +87,8 @@ export async function scoreSequences(
   const mode = support?.slots ? 'slots' : support?.presents ? 'presents' : undefined;
   const segmented = mode !== undefined;
   const windows = segmented ? all.filter((w) => !isLong(w)) : all;
-  const cache = new SegmentCache();
+  const cache = segmentBuffers.get(s) ?? new KvBuffers();
+  segmentBuffers.set(s, cache);
   // Longest first, so the first window sizes the reused cache.
   for (const w of segmented ? all.filter(isLong).sort((x, y) => y.end - y.start - (x.end - x.start)) : []) {
     const kv = s.signature.kv;

@@ -15,6 +15,7 @@ import { tailKvName } from './graph-head.js';
 import { positionReader, scoreFetch, type PositionScores } from './score-outputs.js';
 import { ort, type OpenedSession } from './session.js';
 import { kvBytesPerToken, type KvSpec } from './signature.js';
+import { KvBuffers } from './kv-buffers.js';
 
 const { Tensor } = ort;
 
@@ -69,21 +70,6 @@ function hasTails(s: OpenedSession): boolean {
   return !!s.signature.kv && s.signature.kv.presentNames.every((name) => s.signature.outputs.includes(tailKvName(name)));
 }
 
-/**
- * K/V buffers for segmented windows, reused from one window to the next: a new cache per window
- * left each to the garbage collector, and they piled up (a 959-token audit sample peaked 150 MB higher).
- */
-export class SegmentCache {
-  private buffers: (Float32Array | Uint16Array)[] = [];
-
-  /** One buffer per past input, each at least `size` elements. */
-  take(count: number, size: number, fp16: boolean): (Float32Array | Uint16Array)[] {
-    if (this.buffers.length !== count || this.buffers[0].length < size) {
-      this.buffers = Array.from({ length: count }, () => (fp16 ? new Uint16Array(size) : new Float32Array(size)));
-    }
-    return this.buffers;
-  }
-}
 
 /**
  * Scores `tokens` (one window) `segment` new tokens per forward pass, carrying the KV cache.
@@ -100,7 +86,7 @@ export async function scoreInSegments(
   tokens: readonly number[],
   segment: number,
   pad: number,
-  cache = new SegmentCache(),
+  cache = new KvBuffers(),
   mode: SegmentMode = hasTails(s) ? 'slots' : 'presents',
 ): Promise<PositionScores> {
   const kv = s.signature.kv;
@@ -172,7 +158,7 @@ export async function segmentSupport(s: OpenedSession, tokens: readonly number[]
     if (!whole) return false;
     const reference = whole;
     try {
-      const parts = await scoreInSegments(s, probe, 5, pad, new SegmentCache(), mode);
+      const parts = await scoreInSegments(s, probe, 5, pad, new KvBuffers(), mode);
       return (['logprob', 'mean', 'std'] as const).every((key) =>
         Array.from(reference[key]).every((x, i) => (Number.isNaN(x) && Number.isNaN(parts[key][i])) || Math.abs(x - parts[key][i]) <= tolerance * Math.max(1, Math.abs(x))),
       );
