@@ -8,21 +8,19 @@
  * from the page cache, which is not the process's memory) and fed as `contam_embeds`; a tied head
  * still folds and packs its own transposed copy, and the mapped table is released.
  *
- * The Gather is hidden in place by rewriting its one-byte tag from GraphProto.node (1) to a reserved
- * field number (3) that parsers skip, so a graph of any size is edited without a copy.
+ * The Gather is hidden in place (graph-edit.ts).
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { eachGraphEntry } from './graph-edit.js';
 import { readFields, type Bytes } from './protobuf-wire.js';
 
-const NODE_TAG = 0x0a; // GraphProto.node: field 1, length-delimited
-const HIDDEN_TAG = 0x1a; // field 3, reserved in GraphProto: skipped by every parser
 const FLOAT = 1;
 const FLOAT16 = 10;
 
 export interface EmbeddingSite {
-  /** Offset of the Gather node's tag in the model buffer. */
+  /** Offset of the Gather node's tag in the model buffer (graph-edit.ts hides it). */
   readonly nodeTag: number;
   /** The Gather's output, which `contam_embeds` feeds instead. */
   readonly output: string;
@@ -117,29 +115,21 @@ function parseInitializer(bytes: Bytes, base: number): { name: string; info: Ini
  * undefined when the graph embeds tokens some other way (fused ops, quantized tables).
  */
 export function findEmbedding(model: Bytes, onnxPath: string): EmbeddingSite | undefined {
-  // Offsets are relative to the buffer the model was read into (read from file offset 0).
-  const base = -model.byteOffset;
-  let found: { node: NodeInfo; graphAt: number } | undefined;
-  const initializers = new Map<string, InitializerInfo>();
-  for (const g of readFields(model)) {
-    if (g.field !== 7 || !g.bytes) continue;
-    const graphAt = base + g.bytes.byteOffset;
-    for (const f of readFields(g.bytes)) {
-      if (f.field === 1 && f.bytes && !found) {
-        const node = parseNode(f.bytes, f.start);
-        if (node.op === 'Gather' && node.inputs[1] === 'input_ids' && node.axis === 0 && node.outputs.length === 1) found = { node, graphAt };
-      }
-      if (f.field === 5 && f.bytes) {
-        const { name, info } = parseInitializer(f.bytes, base);
-        initializers.set(name, info);
-      }
-    }
-  }
+  let found: NodeInfo | undefined;
+  eachGraphEntry(model, 1, (payload, at) => {
+    if (found) return;
+    const node = parseNode(payload, at);
+    if (node.op === 'Gather' && node.inputs[1] === 'input_ids' && node.axis === 0 && node.outputs.length === 1) found = node;
+  });
   if (!found) return undefined;
-  const weight = initializers.get(found.node.inputs[0]);
+  const name = found.inputs[0];
+  let weight: InitializerInfo | undefined;
+  // Offsets are relative to the buffer the model was read into (read from file offset 0).
+  eachGraphEntry(model, 5, (payload) => {
+    const parsed = parseInitializer(payload, -model.byteOffset);
+    if (parsed.name === name) weight = parsed.info;
+  });
   if (!weight || weight.dims.length !== 2 || (weight.type !== FLOAT && weight.type !== FLOAT16)) return undefined;
-  const nodeTag = found.graphAt + found.node.start;
-  if (model[nodeTag] !== NODE_TAG) return undefined;
   const [rows, width] = weight.dims;
   const elem = weight.type === FLOAT ? 4 : 2;
   let file = onnxPath;
@@ -150,13 +140,7 @@ export function findEmbedding(model: Bytes, onnxPath: string): EmbeddingSite | u
     if (weight.external.length !== undefined && Number(weight.external.length) !== rows * width * elem) return undefined;
   }
   if (offset === undefined) return undefined;
-  return { nodeTag, output: found.node.outputs[0], rows, width, dtype: weight.type === FLOAT ? 'float32' : 'float16', file, offset };
-}
-
-/** Hides the Gather (see the file comment); `restore` puts it back for a graph loaded as it was. */
-export function hideGather(model: Uint8Array, site: EmbeddingSite): { restore: () => void } {
-  model[site.nodeTag] = HIDDEN_TAG;
-  return { restore: () => void (model[site.nodeTag] = NODE_TAG) };
+  return { nodeTag: found.start, output: found.outputs[0], rows, width, dtype: weight.type === FLOAT ? 'float32' : 'float16', file, offset };
 }
 
 /** [batch, seq, width] embeddings of the token ids, read from the weight file. */

@@ -9,7 +9,8 @@ import * as ort from 'onnxruntime-node';
 import { FatalError, errorMessage } from '../errors.js';
 import { declaredOutputs } from './graph-outputs.js';
 import { HEAD, defaultOpset, headGraph } from './graph-head.js';
-import { findEmbedding, hideGather, type EmbeddingSite } from './embedding.js';
+import { findEmbedding, type EmbeddingSite } from './embedding.js';
+import { hideNode, type Hidden } from './graph-edit.js';
 import { concat, messageField } from './protobuf-wire.js';
 import { readSignature, type Signature } from './signature.js';
 
@@ -92,15 +93,17 @@ export async function openSession(onnxPath: string, where: string, useHead = tru
       const lengthAxis = /^present\.\d+\.(key|value)$/.test(o.name) ? 2 : /^present_\d+$/.test(o.name) ? 3 : -1;
       return lengthAxis >= 0 && o.elemType !== undefined && o.dims.length === lengthAxis + 2 ? [{ name: o.name, lengthAxis, elemType: o.elemType, rank: o.dims.length }] : [];
     });
+    // The graph's own embedding Gather gives way to contam_embeds (embedding.ts).
     let embedding: EmbeddingSite | undefined;
+    let hidden: Hidden | undefined;
     try {
       embedding = findEmbedding(bytes, onnxPath);
+      hidden = embedding && hideNode(bytes, embedding.nodeTag);
     } catch {
       embedding = undefined;
     }
     const embeds = embedding && { output: embedding.output, width: embedding.width, elemType: embedding.dtype === 'float32' ? 1 : 10 };
     const head = headGraph({ logitsName: 'logits', logitsFp16: logits.elemType === 10, vocab, presents, embeds });
-    const hidden = embedding && hideGather(bytes, embedding);
     try {
       const field = messageField(7, [head]);
       let withHead: Uint8Array;
