@@ -2,6 +2,10 @@
  * K/V buffers reused from one use to the next (windows scored in segments, batches of sampled
  * rows). A new cache per use was left to the garbage collector, and they piled up: a 959-token
  * audit sample peaked 150 MB higher.
+ *
+ * The buffers are views of one allocation: a cache of tens of MB is then mapped by itself and given
+ * back to the system when it is replaced, where one buffer per past input (a few MB each) came from
+ * the C heap, whose holes outlived them (an audit's heap held 100 MB more than its live buffers).
  */
 export type KvData = Float32Array | Uint16Array;
 
@@ -11,7 +15,9 @@ export class KvBuffers {
   /** One buffer per past input, each at least `size` elements (float16 as raw Uint16 bits). */
   take(count: number, size: number, fp16: boolean): KvData[] {
     if (this.buffers.length !== count || this.buffers[0].length < size || this.buffers[0] instanceof Uint16Array !== fp16) {
-      this.buffers = Array.from({ length: count }, () => (fp16 ? new Uint16Array(size) : new Float32Array(size)));
+      this.buffers = [];
+      const all = fp16 ? new Uint16Array(count * size) : new Float32Array(count * size);
+      this.buffers = Array.from({ length: count }, (_, i) => all.subarray(i * size, (i + 1) * size));
     }
     return this.buffers;
   }
