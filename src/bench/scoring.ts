@@ -84,7 +84,7 @@ export function scoringWorkloads(setup: ScoringSetup): Workload[] {
   });
   const out: Workload[] = [
     {
-      name: 'contam scoreIds (shipped defaults: batch 16, ~32 MB head budget, length-bucketed)',
+      name: 'contam scoreIds (shipped defaults: batch 16, token budget from the weights, length-bucketed)',
       runtime: 'contam',
       lever: 'shipped default',
       run: () => timed(setup.modelTimer, () => model.scoreIds(seqs)),
