@@ -1,5 +1,6 @@
 /** One forward pass over a padded batch: builds every input the signature asks for. */
 import { lookupEmbeddings } from './embedding.js';
+import { noteTransientBytes } from './garbage.js';
 import { HEAD, ort, type Feeds, type OpenedSession } from './session.js';
 import type { IntType, KvSpec } from './signature.js';
 
@@ -76,5 +77,9 @@ export async function forward(s: OpenedSession, input: ForwardInput): Promise<or
     if (sig.inputs.includes(HEAD.tailFrom)) feeds[HEAD.tailFrom] = intTensor('int64', [input.tails ? -seq : -1], [1]);
     if (s.embedding) feeds[HEAD.embeds] = lookupEmbeddings(s.embedding, input.ids);
   }
-  return s.session.run(feeds, [...input.fetch]);
+  const out = await s.session.run(feeds, [...input.fetch]);
+  let bytes = (feeds[HEAD.embeds]?.data as ArrayBufferView | undefined)?.byteLength ?? 0;
+  for (const t of Object.values(out)) bytes += (t.data as ArrayBufferView).byteLength;
+  noteTransientBytes(bytes);
+  return out;
 }
