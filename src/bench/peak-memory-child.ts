@@ -5,8 +5,23 @@
  * `jsonl:PATH` plans a custom JSONL benchmark instead of MMLU (the parent writes the longest items
  * there, so the child's peak holds nothing the audit itself would not).
  */
+import { readFileSync } from 'node:fs';
 import { runAudit } from '../audit/run.js';
 import { benchAuditConfig } from './audit-config.js';
+
+/**
+ * This process's own peak RSS. Linux keeps getrusage's maxrss across exec, so a child spawned by a
+ * bench that had grown to several GB reported the bench's size; VmHWM belongs to the new image.
+ */
+function peakRssBytes(): number {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    if (kb) return Number(kb) * 1024;
+  } catch {
+    // Not Linux: getrusage below.
+  }
+  return process.resourceUsage().maxRSS * 1024;
+}
 
 async function child(): Promise<void> {
   const [target, reference, mmlu, samplesArg, stopArg] = process.argv.slice(2);
@@ -34,9 +49,8 @@ async function child(): Promise<void> {
       },
     },
   );
-  const usage = process.resourceUsage();
   process.stdout.write(
-    `${JSON.stringify({ planned, done, partial: out.results.partial, rowsRead: out.results.benchmarks[0]?.rowsRead, maxRssBytes: usage.maxRSS * 1024, ms: performance.now() - started })}\n`,
+    `${JSON.stringify({ planned, done, partial: out.results.partial, rowsRead: out.results.benchmarks[0]?.rowsRead, maxRssBytes: peakRssBytes(), ms: performance.now() - started })}\n`,
   );
 }
 
