@@ -24,6 +24,15 @@ function exposeGc(): Collect | undefined {
 const collect = exposeGc();
 let handed = 0;
 
+/**
+ * A full collection, for a dropped cache of tens of MB: by then it is old, so only a full one frees
+ * it, and V8 would wait for its own heap to grow. About 20-40 ms.
+ */
+export function collectNow(): void {
+  handed = 0;
+  collect?.({ type: 'major' });
+}
+
 /** Counts bytes of buffers that become garbage soon; collects once they add up to LIMIT. */
 export function noteTransientBytes(bytes: number): void {
   handed += bytes;

@@ -4,10 +4,15 @@
  * audit sample peaked 150 MB higher.
  *
  * The buffers are views of one allocation: a cache of tens of MB is then mapped by itself and given
- * back to the system when it is replaced, where one buffer per past input (a few MB each) came from
+ * back to the system when it is dropped, where one buffer per past input (a few MB each) came from
  * the C heap, whose holes outlived them (an audit's heap held 100 MB more than its live buffers).
  */
+import { collectNow } from './garbage.js';
+
 export type KvData = Float32Array | Uint16Array;
+
+/** A cache at least this large is collected as soon as it is released. */
+const COLLECT_AT = 16 * 2 ** 20;
 
 export class KvBuffers {
   private buffers: KvData[] = [];
@@ -20,5 +25,16 @@ export class KvBuffers {
       this.buffers = Array.from({ length: count }, (_, i) => all.subarray(i * size, (i + 1) * size));
     }
     return this.buffers;
+  }
+
+  /**
+   * Drops the buffers once their work is done (a call's windows, a call's batches of rows): a
+   * target's 75 MB segment cache would otherwise sit beside the reference's sampling, and its fixed
+   * cache beside the target's scoring. A large one is collected at once.
+   */
+  release(): void {
+    const bytes = this.buffers.reduce((n, b) => n + b.byteLength, 0);
+    this.buffers = [];
+    if (bytes >= COLLECT_AT) collectNow();
   }
 }

@@ -113,9 +113,6 @@ async function candidates(s: OpenedSession, out: ort.InferenceSession.ReturnType
   return { values, indices, k };
 }
 
-/** Each session's fixed-cache buffers, kept from call to call (an audit samples a chunk per call). */
-const fixedBuffers = new WeakMap<OpenedSession, KvBuffers>();
-
 /** n continuations (new token ids only) of one already-tokenized prefix. */
 export async function sampleContinuations(
   s: OpenedSession,
@@ -135,10 +132,13 @@ export async function sampleContinuations(
   const rngs = Array.from({ length: o.n }, (_, row) => createRng(deriveSeed(o.seed ?? 0, `row ${row}`)));
   const step = rowsPerBatch(kv, ctx, prefix.length + o.maxNewTokens);
   const out: number[][] = [];
-  const buffers = fixedBuffers.get(s) ?? new KvBuffers();
-  fixedBuffers.set(s, buffers);
-  for (let at = 0; at < o.n; at += step) {
-    out.push(...(await sampleBatch(s, ctx, prefix, o, rngs.slice(at, at + step), { prefill, cand, k, fetch, buffers })));
+  const buffers = new KvBuffers();
+  try {
+    for (let at = 0; at < o.n; at += step) {
+      out.push(...(await sampleBatch(s, ctx, prefix, o, rngs.slice(at, at + step), { prefill, cand, k, fetch, buffers })));
+    }
+  } finally {
+    buffers.release();
   }
   return out;
 }

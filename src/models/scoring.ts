@@ -62,13 +62,6 @@ function batches(windows: Window[], options: ScoringOptions): Window[][] {
   return out;
 }
 
-/**
- * Each session keeps its segment buffers from call to call: an audit scores neighbours a chunk per
- * call, and a new 75 MB cache per call (GPT-2 small, a 1,000-token window) waited for the garbage
- * collector beside the next one.
- */
-const segmentBuffers = new WeakMap<OpenedSession, KvBuffers>();
-
 export async function scoreSequences(
   s: OpenedSession,
   sequences: readonly (readonly number[])[],
@@ -87,19 +80,22 @@ export async function scoreSequences(
   const mode = support?.slots ? 'slots' : support?.presents ? 'presents' : undefined;
   const segmented = mode !== undefined;
   const windows = segmented ? all.filter((w) => !isLong(w)) : all;
-  const cache = segmentBuffers.get(s) ?? new KvBuffers();
-  segmentBuffers.set(s, cache);
-  // Longest first, so the first window sizes the reused cache.
-  for (const w of segmented ? all.filter(isLong).sort((x, y) => y.end - y.start - (x.end - x.start)) : []) {
-    const kv = s.signature.kv;
-    const rows = kv && options.vocab ? segmentRows(w.end - w.start, options.tokenBudget, options.vocab, kv) : options.tokenBudget;
-    const scores = await scoreInSegments(s, sequences[w.seq].slice(w.start, w.end), rows, options.padId, cache, mode);
-    const r = results[w.seq];
-    for (let t = w.from; t < w.end; t++) {
-      r.logprob[t] = scores.logprob[t - 1 - w.start];
-      r.mean[t] = scores.mean[t - 1 - w.start];
-      r.std[t] = scores.std[t - 1 - w.start];
+  const cache = new KvBuffers();
+  try {
+    // Longest first, so the first window sizes the reused cache.
+    for (const w of segmented ? all.filter(isLong).sort((x, y) => y.end - y.start - (x.end - x.start)) : []) {
+      const kv = s.signature.kv;
+      const rows = kv && options.vocab ? segmentRows(w.end - w.start, options.tokenBudget, options.vocab, kv) : options.tokenBudget;
+      const scores = await scoreInSegments(s, sequences[w.seq].slice(w.start, w.end), rows, options.padId, cache, mode);
+      const r = results[w.seq];
+      for (let t = w.from; t < w.end; t++) {
+        r.logprob[t] = scores.logprob[t - 1 - w.start];
+        r.mean[t] = scores.mean[t - 1 - w.start];
+        r.std[t] = scores.std[t - 1 - w.start];
+      }
     }
+  } finally {
+    cache.release();
   }
   for (const group of batches(windows, options)) {
     const width = group[0].end - group[0].start;
