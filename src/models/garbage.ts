@@ -2,7 +2,7 @@
  * Output buffers of onnxruntime-node are garbage as soon as their numbers are read, but V8 only
  * collects them when its own heap asks for it, and ours barely grows: an MMLU audit held 50 MB of
  * dead K/V tails and other outputs at its peak. After every `LIMIT` bytes handed to JS, a minor
- * collection (about a millisecond) frees the young ones.
+ * collection (a few milliseconds) frees the young ones.
  */
 import v8 from 'node:v8';
 import vm from 'node:vm';
