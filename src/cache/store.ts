@@ -72,6 +72,25 @@ export function parseCacheFile(text: string): Loaded {
   return { records, corrupt, firstCorruptLine };
 }
 
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * A cache file's text. A last line without its newline was either cut by a kill or is being
+ * appended by another process at this moment (a reader can see a write of several KB half done):
+ * the file is read again after a few ms while it still grows, so a line in flight is not reported
+ * as damaged.
+ */
+function readSettled(file: string): string {
+  let text = readFileSync(file, 'utf8');
+  for (let tries = 0; tries < 5 && text.length > 0 && !text.endsWith('\n'); tries++) {
+    Atomics.wait(pause, 0, 0, 10);
+    const again = readFileSync(file, 'utf8');
+    if (again.length === text.length) break;
+    text = again;
+  }
+  return text;
+}
+
 export function openCache<V = unknown>(dir: string): ResultCache<V> {
   const root = join(dir, `v${CACHE_FORMAT}`);
   const loaded = new Map<string, Map<string, unknown>>();
@@ -88,7 +107,7 @@ export function openCache<V = unknown>(dir: string): ResultCache<V> {
     let records = loaded.get(audit);
     if (records) return records;
     const file = fileOf(audit);
-    const parsed = existsSync(file) ? parseCacheFile(readFileSync(file, 'utf8')) : { records: new Map(), corrupt: 0, firstCorruptLine: 0 };
+    const parsed = existsSync(file) ? parseCacheFile(readSettled(file)) : { records: new Map(), corrupt: 0, firstCorruptLine: 0 };
     if (parsed.corrupt > 0) {
       corruptLines += parsed.corrupt;
       messages.push(`cache file ${file}: ${parsed.corrupt} damaged line(s) ignored (first at line ${parsed.firstCorruptLine}); those samples will be recomputed`);
