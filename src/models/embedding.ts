@@ -14,7 +14,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { eachGraphEntry } from './graph-edit.js';
-import { readFields, type Bytes } from './protobuf-wire.js';
+import { packedVarints, readFields, type Bytes } from './protobuf-wire.js';
 
 const FLOAT = 1;
 const FLOAT16 = 10;
@@ -80,20 +80,7 @@ function parseInitializer(bytes: Bytes, base: number): { name: string; info: Ini
   const external: Record<string, string> = {};
   for (const f of readFields(bytes)) {
     if (f.field === 1 && f.value !== undefined) dims.push(Number(f.value));
-    if (f.field === 1 && f.bytes) {
-      // Packed dims.
-      let v = 0n;
-      let shift = 0n;
-      for (const b of f.bytes) {
-        v |= BigInt(b & 0x7f) << shift;
-        shift += 7n;
-        if ((b & 0x80) === 0) {
-          dims.push(Number(v));
-          v = 0n;
-          shift = 0n;
-        }
-      }
-    }
+    if (f.field === 1 && f.bytes) dims.push(...packedVarints(f.bytes).map(Number));
     if (f.field === 2 && f.value !== undefined) type = Number(f.value);
     if (f.field === 8 && f.bytes) name = text(f.bytes);
     if (f.field === 9 && f.bytes) rawAt = base + f.bytes.byteOffset;

@@ -20,7 +20,6 @@ export class KvBuffers {
   /** One buffer per past input, each at least `size` elements (float16 as raw Uint16 bits). */
   take(count: number, size: number, fp16: boolean): KvData[] {
     if (this.buffers.length !== count || this.buffers[0].length < size || this.buffers[0] instanceof Uint16Array !== fp16) {
-      this.buffers = [];
       const all = fp16 ? new Uint16Array(count * size) : new Float32Array(count * size);
       this.buffers = Array.from({ length: count }, (_, i) => all.subarray(i * size, (i + 1) * size));
     }

@@ -87,3 +87,20 @@ export function* readFields(buf: Bytes): Generator<WireField> {
     else throw new Error(`unsupported wire type ${wire}`);
   }
 }
+
+/** The values of a packed repeated varint field (e.g. TensorProto.dims written packed). */
+export function packedVarints(buf: Bytes): bigint[] {
+  const out: bigint[] = [];
+  let value = 0n;
+  let shift = 0n;
+  for (const b of buf) {
+    value |= BigInt(b & 0x7f) << shift;
+    shift += 7n;
+    if ((b & 0x80) === 0) {
+      out.push(value);
+      value = 0n;
+      shift = 0n;
+    }
+  }
+  return out;
+}

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findEmbedding, lookupEmbeddings } from '../../src/models/embedding.js';
 import { openModel } from '../../src/models/open.js';
+import { packedVarints } from '../../src/models/protobuf-wire.js';
 import { gpt2FixtureWeights, writeGpt2Fixture, type Gpt2FixtureOptions } from '../../src/onnx/gpt2-fixture.js';
 import { hasSharedData, sharedDataNote, sharedPath } from '../helpers/shared-data.js';
 import { maxAbsDiff } from './kv-helpers.js';
@@ -12,6 +13,11 @@ const root = mkdtempSync(join(tmpdir(), 'contam-embedding-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('token embeddings read from the weight file', () => {
+  it('reads dims written packed as well as one per field', () => {
+    // 150 (0x96 0x01), then 5, then 50257 (0xd1 0x88 0x03)
+    expect(packedVarints(Uint8Array.from([0x96, 0x01, 0x05, 0xd1, 0x88, 0x03]))).toEqual([150n, 5n, 50257n]);
+  });
+
   const cases: [string, Gpt2FixtureOptions][] = [
     ['weights inside model.onnx', { seed: 11, std: 0.2 }],
     ['weights in model.onnx.data', { seed: 12, std: 0.2, externalData: true }],
