@@ -102,10 +102,10 @@ export async function measurePeakMemory(options: PeakMemoryOptions): Promise<Hoo
     smallPlan: small,
     longestItems: longest,
     growthBytes: whole.maxRssBytes - small.maxRssBytes,
-    measured: longest ? `${MB(whole.maxRssBytes)} (${whole.done} samples); ${MB(longest.maxRssBytes)} (the longest item, ${longest.itemTokens?.[0]} tokens)` : MB(whole.maxRssBytes),
+    measured: longest ? `${MB(whole.maxRssBytes)} (${whole.done} samples); ${MB(longest.maxRssBytes)} (the longest item, ${longest.itemTokens[0]} tokens)` : MB(whole.maxRssBytes),
     reason:
       `${MB(whole.maxRssBytes)} with ${whole.planned} samples planned and ${whole.done} run vs ${MB(small.maxRssBytes)} with ${small.planned} planned` +
-      (longest ? `; ${MB(longest.maxRssBytes)} on the longest MMLU test item (${longest.itemTokens?.[0]} tokens)` : '') +
+      (longest ? `; ${MB(longest.maxRssBytes)} on the longest MMLU test item (${longest.itemTokens[0]} tokens)` : '') +
       `; files ${MB(files)}, limit ${MB(limitBytes)}`,
   };
 }

@@ -80,11 +80,11 @@ export async function scoreSequences(
   const mode = support?.slots ? 'slots' : support?.presents ? 'presents' : undefined;
   const segmented = mode !== undefined;
   const windows = segmented ? all.filter((w) => !isLong(w)) : all;
+  const kv = s.signature.kv;
   const cache = new KvBuffers();
   try {
     // Longest first, so the first window sizes the reused cache.
     for (const w of segmented ? all.filter(isLong).sort((x, y) => y.end - y.start - (x.end - x.start)) : []) {
-      const kv = s.signature.kv;
       const rows = kv && options.vocab ? segmentRows(w.end - w.start, options.tokenBudget, options.vocab, kv) : options.tokenBudget;
       const scores = await scoreInSegments(s, sequences[w.seq].slice(w.start, w.end), rows, options.padId, cache, mode);
       const r = results[w.seq];

@@ -36,9 +36,10 @@ function nextTokens(tokens: readonly number[], from: number, to: number, pad: nu
 
 /** Scores `tokens` (one window) in one forward pass. */
 export async function scoreOnePass(s: OpenedSession, tokens: readonly number[], pad: number): Promise<PositionScores> {
-  const out = await forward(s, { ids: [[...tokens]], mask: [tokens.map(() => 1)], targets: [nextTokens(tokens, 0, tokens.length, pad)], fetch: scoreFetch(s) });
+  const targets = nextTokens(tokens, 0, tokens.length, pad);
+  const out = await forward(s, { ids: [[...tokens]], mask: [tokens.map(() => 1)], targets: [targets], fetch: scoreFetch(s) });
   const scores = emptyScores(tokens.length);
-  readRows(s, out, nextTokens(tokens, 0, tokens.length, pad), scores, 0);
+  readRows(s, out, targets, scores, 0);
   for (const t of Object.values(out)) t.dispose?.();
   scores.logprob[tokens.length - 1] = scores.mean[tokens.length - 1] = scores.std[tokens.length - 1] = NaN;
   return scores;
@@ -69,7 +70,6 @@ export function segmentRows(length: number, budget: number, vocab: number, kv: K
 function hasTails(s: OpenedSession): boolean {
   return !!s.signature.kv && s.signature.kv.presentNames.every((name) => s.signature.outputs.includes(tailKvName(name)));
 }
-
 
 /**
  * Scores `tokens` (one window) `segment` new tokens per forward pass, carrying the KV cache.
