@@ -6,7 +6,7 @@
 import { openCache, type ResultCache } from '../cache/store.js';
 import { cacheKey, type CacheKey } from '../cache/key.js';
 import { errorMessage } from '../errors.js';
-import { openModel, type OpenedModel } from '../models/open.js';
+import { openModel, type OpenedModel } from '../models/onnx/open.js';
 import { version } from '../version.js';
 import { detectorResults, runningEstimates } from './aggregate.js';
 import { detectorSet, type KeyedDetector } from './detector-set.js';

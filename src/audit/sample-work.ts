@@ -8,7 +8,7 @@ import { ppl } from '../detectors/loss.js';
 import { lowestCount } from '../detectors/token-math.js';
 import { EarlyStop } from '../neighbours/early-stop.js';
 import { neighbourPlan, prefixFor } from '../neighbours/plan.js';
-import type { OpenedModel } from '../models/open.js';
+import type { OpenedModel } from '../models/onnx/open.js';
 import type { TokenScores } from '../models/types.js';
 import { deriveSeed } from '../util/rng.js';
 import { needsLowercase, scoreAll, type KeyedDetector } from './detector-set.js';

@@ -6,7 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { GraphBuilder } from '../onnx/graph-builder.js';
-import { ort } from '../models/session.js';
+import { ort } from '../models/onnx/session.js';
 import { mulberry32, fillNormal } from '../onnx/prng.js';
 
 export const CEILING_SHAPE = { m: 512, k: 768, n: 3072 } as const;

@@ -1,7 +1,7 @@
 /**
  * The peer: @huggingface/transformers 4.3.2 on the same model folder, same thread settings.
  *
- * Loading notes (checked against its source, src/utils/model-loader.js and src/models/session.js):
+ * Loading notes (checked against its source, src/utils/model-loader.js and src/models/onnx/session.js):
  *  - env.allowRemoteModels = false and env.localModelPath = the cache folder; the model id is the
  *    folder name; it reads config.json and onnx/model.onnx.
  *  - In Node it hands onnxruntime the *path* of onnx/model.onnx, and onnxruntime resolves

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBenchmark } from '../../src/benchmarks/load.js';
 import type { Sample } from '../../src/benchmarks/types.js';
 import { createDetector } from '../../src/detectors/registry.js';
-import { openModel, type OpenedModel } from '../../src/models/open.js';
+import { openModel, type OpenedModel } from '../../src/models/onnx/open.js';
 import { prepareDemo, type PreparedDemo } from '../../src/demo/prepare.js';
 import { auroc } from '../../src/stats/roc.js';
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AuditResults, SampleRecord } from '../../src/audit/types.js';
 import { detectorSet, scoreAll } from '../../src/audit/detector-set.js';
-import { openModel } from '../../src/models/open.js';
+import { openModel } from '../../src/models/onnx/open.js';
 import { binomialTailP, exchangeableNullRate } from '../../src/stats/binomial.js';
 import { verdictFor } from '../../src/stats/verdict.js';
 import { wilson } from '../../src/stats/wilson.js';

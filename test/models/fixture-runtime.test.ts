@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openModel } from '../../src/models/open.js';
+import { openModel } from '../../src/models/onnx/open.js';
 import { gpt2FixtureWeights, writeGpt2Fixture, type Gpt2FixtureOptions } from '../../src/onnx/gpt2-fixture.js';
 import { gpt2Forward } from '../helpers/fixture-forward.js';
 import { maxAbsDiff } from './kv-helpers.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { FixedCache } from '../../src/models/fixed-cache.js';
-import { KvBuffers } from '../../src/models/kv-buffers.js';
-import { ort } from '../../src/models/session.js';
-import type { KvSpec } from '../../src/models/signature.js';
+import { FixedCache } from '../../src/models/onnx/fixed-cache.js';
+import { KvBuffers } from '../../src/models/onnx/kv-buffers.js';
+import { ort } from '../../src/models/onnx/session.js';
+import type { KvSpec } from '../../src/models/onnx/signature.js';
 
 const spec = (convention: 'optimum' | 'stacked'): KvSpec => ({
   convention,

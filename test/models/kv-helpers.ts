@@ -1,6 +1,6 @@
 /** Alternative ways of computing the same log-probs, to check the runtime against itself. */
-import { forward } from '../../src/models/forward.js';
-import { HEAD, type OpenedSession } from '../../src/models/session.js';
+import { forward } from '../../src/models/onnx/forward.js';
+import { HEAD, type OpenedSession } from '../../src/models/onnx/session.js';
 
 /** Prefill `k` tokens, then one token at a time through the KV cache; returns logprob per position (index 0 NaN). */
 export async function incrementalLogprobs(s: OpenedSession, ids: number[], k: number): Promise<number[]> {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveModel } from '../../src/models/resolve.js';
-import { openModel } from '../../src/models/open.js';
+import { openModel } from '../../src/models/onnx/open.js';
 import { writeGpt2Fixture } from '../../src/onnx/gpt2-fixture.js';
 
 const root = mkdtempSync(join(tmpdir(), 'contam-resolve-'));

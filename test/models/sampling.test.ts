@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { forward } from '../../src/models/forward.js';
-import { openModel, type OpenedModel } from '../../src/models/open.js';
-import { rowsPerBatch, sampleContinuations } from '../../src/models/sampling.js';
-import { kvBytesPerToken } from '../../src/models/signature.js';
-import { HEAD } from '../../src/models/session.js';
+import { forward } from '../../src/models/onnx/forward.js';
+import { openModel, type OpenedModel } from '../../src/models/onnx/open.js';
+import { rowsPerBatch, sampleContinuations } from '../../src/models/onnx/sampling.js';
+import { kvBytesPerToken } from '../../src/models/onnx/signature.js';
+import { HEAD } from '../../src/models/onnx/session.js';
 import { hasSharedData, sharedDataNote, sharedPath } from '../helpers/shared-data.js';
 
 /** Greedy decoding the slow way: the whole sequence each step, no KV cache, top-1 of the last position. */
@@ -119,7 +119,7 @@ describe('decoding through the fixed-capacity KV cache (new K/V only out of onnx
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
     const { writeGpt2Fixture } = await import('../../src/onnx/gpt2-fixture.js');
-    const { fixedCacheWorks } = await import('../../src/models/fixed-cache.js');
+    const { fixedCacheWorks } = await import('../../src/models/onnx/fixed-cache.js');
     const root = mkdtempSync(join(tmpdir(), 'contam-fixed-cache-'));
     try {
       for (const kvConvention of ['optimum', 'stacked'] as const) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { segmentRows } from '../../src/models/segments.js';
-import { kvBytesPerToken, type KvSpec } from '../../src/models/signature.js';
+import { segmentRows } from '../../src/models/onnx/segments.js';
+import { kvBytesPerToken, type KvSpec } from '../../src/models/onnx/signature.js';
 
 // GPT-2 small: 12 layers x key and value, 12 heads of 64, float32: 73,728 bytes per token.
 const gpt2Small: KvSpec = {

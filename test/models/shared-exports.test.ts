@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openModel, type OpenedModel } from '../../src/models/open.js';
-import { segmentSupport } from '../../src/models/segments.js';
+import { openModel, type OpenedModel } from '../../src/models/onnx/open.js';
+import { segmentSupport } from '../../src/models/onnx/segments.js';
 import { hasSharedData, sharedDataNote, sharedPath } from '../helpers/shared-data.js';
 import { incrementalLogprobs, leftPaddedLogprobs, maxAbsDiff } from './kv-helpers.js';
 import { createRng } from '../../src/util/rng.js';

@@ -1,8 +1,8 @@
 /** contam inspect <model>: what contam found in a model folder, before any audit uses it. */
 import { parse, stdio, type Output } from '../args.js';
 import { FatalError } from '../../errors.js';
-import { openModel } from '../../models/open.js';
-import { describeSignature } from '../../models/signature.js';
+import { openModel } from '../../models/onnx/open.js';
+import { describeSignature } from '../../models/onnx/signature.js';
 
 export const help = `Usage: contam inspect <model> [--dtype fp32|fp16|q8|...] [--json]
 

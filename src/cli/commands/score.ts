@@ -1,7 +1,7 @@
 /** contam score <model> <text...>: how a model sees a text, token by token, numbers users can check by hand. */
 import { parse, stdio, type Output } from '../args.js';
 import { FatalError } from '../../errors.js';
-import { openModel } from '../../models/open.js';
+import { openModel } from '../../models/onnx/open.js';
 import { sanitizeLogLine as sanitizeLine } from '../../ui/sanitize.js';
 
 export const help = `Usage: contam score <model> <text...> [--dtype D] [--json]

@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
-import { FatalError, errorMessage } from '../errors.js';
+import { FatalError, errorMessage } from '../../errors.js';
 import { declaredOutputs } from './graph-outputs.js';
 import { HEAD, defaultOpset, headGraph } from './graph-head.js';
 import { findEmbedding, type EmbeddingSite } from './embedding.js';

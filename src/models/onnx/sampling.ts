@@ -10,7 +10,7 @@
  * budget instead). Every row draws from its own seeded stream, so how the rows are batched never
  * changes what is sampled.
  */
-import { createRng, deriveSeed } from '../util/rng.js';
+import { createRng, deriveSeed } from '../../util/rng.js';
 import { asFloat32 } from './half.js';
 import { forward } from './forward.js';
 import { topK as jsTopK } from './logit-stats.js';
@@ -20,7 +20,7 @@ import { KvBuffers } from './kv-buffers.js';
 import { newKvName } from './graph-head.js';
 import { segmentRows, segmentSupport } from './segments.js';
 import { kvBytesPerToken, type KvSpec } from './signature.js';
-import type { SampleOptions } from './types.js';
+import type { SampleOptions } from '../types.js';
 
 export interface SamplerContext {
   readonly eosId: number | undefined;

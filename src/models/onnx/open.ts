@@ -1,14 +1,14 @@
 /** Opening a model folder: files, tokenizer, ONNX session and the checks between them. */
 import { statSync } from 'node:fs';
-import { FatalError } from '../errors.js';
-import { fingerprintFiles } from './fingerprint.js';
-import { numberAt, readOptionalJson } from './files.js';
-import { resolveModel, type ModelFiles } from './resolve.js';
+import { FatalError } from '../../errors.js';
+import { fingerprintFiles } from '../fingerprint.js';
+import { numberAt, readOptionalJson } from '../files.js';
+import { resolveModel, type ModelFiles } from '../resolve.js';
 import { sampleContinuations } from './sampling.js';
 import { firstNonFinite, scoreSequences } from './scoring.js';
 import { openSession, type OpenedSession } from './session.js';
-import { loadTokenizer } from './tokenizer.js';
-import type { LanguageModel, SampleOptions, TokenScores, Tokenizer } from './types.js';
+import { loadTokenizer } from '../tokenizer.js';
+import type { LanguageModel, SampleOptions, TokenScores, Tokenizer } from '../types.js';
 
 export interface OpenOptions {
   readonly dtype?: string;

@@ -3,7 +3,7 @@
  * Architecture differences are data here (names, dtypes, KV layout), not code paths.
  */
 import type { InferenceSession } from 'onnxruntime-node';
-import { FatalError } from '../errors.js';
+import { FatalError } from '../../errors.js';
 
 export type IntType = 'int64' | 'int32';
 export type FloatType = 'float32' | 'float16';

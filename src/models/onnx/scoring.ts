@@ -8,7 +8,7 @@ import { positionReader, scoreFetch } from './score-outputs.js';
 import type { OpenedSession } from './session.js';
 import { KvBuffers } from './kv-buffers.js';
 import { scoreInSegments, segmentRows, segmentSupport } from './segments.js';
-import type { TokenScores } from './types.js';
+import type { TokenScores } from '../types.js';
 
 export interface ScoringOptions {
   readonly contextLength: number;
