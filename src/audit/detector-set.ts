@@ -18,6 +18,7 @@ export function detectorSet(specs: readonly string[]): KeyedDetector[] {
 }
 
 export const needsLowercase = (set: readonly KeyedDetector[]) => set.some((d) => d.detector.needs.lowercase);
+export const needsDistribution = (set: readonly KeyedDetector[]) => set.some((d) => d.detector.needs.distribution);
 
 /** Scores of one text from one seat: `self` is the model in the target's seat, `other` the one in the reference seat. */
 export interface SeatScores {

@@ -6,13 +6,16 @@
 import { openCache, type ResultCache } from '../cache/store.js';
 import { cacheKey, type CacheKey } from '../cache/key.js';
 import { errorMessage } from '../errors.js';
-import { openModel, type OpenedModel } from '../models/onnx/open.js';
+import { FatalError } from '../errors.js';
+import type { ModelBackend } from '../models/backend.js';
+import { openBackend } from '../models/registry.js';
 import { version } from '../version.js';
 import { detectorResults, runningEstimates } from './aggregate.js';
 import { detectorSet, type KeyedDetector } from './detector-set.js';
 import { planAudit, skippedReasons, type PlannedBenchmark } from './plan.js';
 import { runSample } from './sample-work.js';
 import type { AuditConfig, AuditEvent, AuditResults, BenchmarkResult, ModelInfo, SampleRecord } from './types.js';
+import type { Sample } from '../benchmarks/types.js';
 
 export interface RunOptions {
   readonly signal?: AbortSignal;
@@ -30,25 +33,28 @@ export interface AuditOutput {
 }
 
 /** Counts model calls, so a rerun served from the cache can prove it made none. */
-function counted(model: OpenedModel, counter: { calls: number }): OpenedModel {
+function counted(model: ModelBackend, counter: { calls: number }): ModelBackend {
   return {
     ...model,
-    tokenizer: model.tokenizer,
-    scoreIds: (ids) => (counter.calls++, model.scoreIds(ids)),
-    sampleIds: (prefix, o) => (counter.calls++, model.sampleIds(prefix, o)),
+    score: (ids, o) => (counter.calls++, model.score(ids, o)),
+    sample: (prefix, o) => (counter.calls++, model.sample(prefix, o)),
   };
 }
 
-function modelInfo(model: OpenedModel): ModelInfo {
-  return { id: model.id, path: model.files.dir, fingerprint: model.fingerprint, layout: model.files.layout, dtype: model.files.dtype };
+function modelInfo(model: ModelBackend): ModelInfo {
+  const traffic = model.traffic?.();
+  return { ...model.info(), ...(traffic ? { traffic } : {}) };
 }
 
 /** Everything that changes a sample's numbers, except the sample itself. */
-function cacheSettings(config: AuditConfig, target: OpenedModel, reference: OpenedModel, detectors: readonly KeyedDetector[], firstChunk: number) {
+function cacheSettings(config: AuditConfig, target: ModelBackend, reference: ModelBackend, detectors: readonly KeyedDetector[], firstChunk: number) {
+  const engine = (m: ModelBackend) => m.info().details.engineVersion ?? null;
   return {
-    target: target.fingerprint,
-    reference: reference.fingerprint,
-    dtype: config.dtype ?? null,
+    // The fingerprint covers the weights of a local model (the file variant included), and the URL,
+    // served model, context length and tokenizer of an engine, whose version is recorded beside it.
+    target: target.info().fingerprint,
+    reference: reference.info().fingerprint,
+    ...(engine(target) !== null || engine(reference) !== null ? { engines: { target: engine(target), reference: engine(reference) } } : {}),
     detectors: detectors.map((d) => ({ key: d.key, id: d.detector.id, version: d.detector.version, params: d.detector.params })),
     mode: config.mode,
     seed: config.seed,
@@ -64,20 +70,54 @@ function cacheSettings(config: AuditConfig, target: OpenedModel, reference: Open
   };
 }
 
-export async function runAudit(config: AuditConfig, options: RunOptions = {}): Promise<AuditOutput> {
-  const emit = options.onEvent ?? (() => {});
-  const started = Date.now();
-  const detectors = detectorSet(config.detectors);
-  const plan = await planAudit(config);
-  const counter = { calls: 0 };
-  const target = await openModel(config.target, { dtype: config.dtype, batchSize: config.batchSize });
-  let reference: OpenedModel;
+/**
+ * A detector that needs what a backend cannot give stops the audit here, before any work, in one line
+ * naming the setting that would make it possible; when the detector was only in the default list it
+ * is dropped instead, and the report says so.
+ */
+export function fitDetectors(config: AuditConfig, target: ModelBackend, reference: ModelBackend): { config: AuditConfig; notes: string[] } {
+  const lacking = [target, reference].find((m) => !m.capabilities.distribution);
+  if (!lacking) return { config, notes: [] };
+  const needing = config.detectors.filter((spec) => detectorSet([spec])[0].detector.needs.distribution);
+  if (needing.length === 0) return { config, notes: [] };
+  const why = lacking.capabilities.distributionHint ?? `${lacking.info().location} gives no full next-token distribution`;
+  if (!config.defaultDetectors) {
+    throw new FatalError(`${needing.join(', ')} needs the whole next-token distribution at every position: ${why}; or leave ${needing.join(', ')} out of --detectors`);
+  }
+  const detectors = config.detectors.filter((d) => !needing.includes(d));
+  return {
+    config: { ...config, detectors },
+    notes: [`${needing.join(', ')} left out of the default detectors: ${why}. Primary detector: ${detectors[0]}.`],
+  };
+}
+
+async function openBoth(config: AuditConfig): Promise<[ModelBackend, ModelBackend]> {
+  const options = { onnx: config.onnx, remote: config.remote };
+  const target = await openBackend(config.target, options, 'target');
   try {
-    reference = await openModel(config.reference, { dtype: config.dtype, batchSize: config.batchSize });
+    return [target, await openBackend(config.reference, options, 'reference')];
   } catch (error) {
     await target.close();
     throw error;
   }
+}
+
+export async function runAudit(requested: AuditConfig, options: RunOptions = {}): Promise<AuditOutput> {
+  const emit = options.onEvent ?? (() => {});
+  const started = Date.now();
+  detectorSet(requested.detectors);
+  const plan = await planAudit(requested);
+  const counter = { calls: 0 };
+  const [target, reference] = await openBoth(requested);
+  let fitted: ReturnType<typeof fitDetectors>;
+  try {
+    fitted = fitDetectors(requested, target, reference);
+  } catch (error) {
+    await Promise.all([target.close(), reference.close()]);
+    throw error;
+  }
+  const { config, notes } = fitted;
+  const detectors = detectorSet(config.detectors);
   const firstChunk = options.firstChunk ?? Math.ceil(config.cut * config.neighbours);
   const work = {
     target: counted(target, counter),
@@ -90,7 +130,14 @@ export async function runAudit(config: AuditConfig, options: RunOptions = {}): P
   const cache: ResultCache<SampleRecord> | undefined = config.cache.enabled ? openCache<SampleRecord>(config.cache.dir) : undefined;
   const settings = cacheSettings(config, target, reference, detectors, firstChunk);
   const models = { target: modelInfo(target), reference: modelInfo(reference) };
+  const emitTraffic = () => {
+    if (target.traffic || reference.traffic) emit({ type: 'traffic', target: target.traffic?.(), reference: reference.traffic?.() });
+  };
   emit({ type: 'start', config, models, plan: plan.map((p) => ({ benchmark: p.spec.name, total: p.selection.chosen.length })) });
+  for (const message of notes) emit({ type: 'warning', message });
+  // An engine's requests in flight change between samples: the dashboard reads them twice a second.
+  const ticker = target.traffic || reference.traffic ? setInterval(emitTraffic, 500) : undefined;
+  ticker?.unref();
   for (const p of plan) {
     if (p.selection.note) emit({ type: 'warning', message: `${p.spec.name}: ${p.selection.note}` });
     if (p.loaded.skipped.length) emit({ type: 'warning', message: `${p.spec.name}: ${p.loaded.skipped.length} rows skipped (first: ${p.loaded.skipped[0].message})` });
@@ -105,7 +152,7 @@ export async function runAudit(config: AuditConfig, options: RunOptions = {}): P
         partial = true;
         break;
       }
-      const result = await runBenchmark(p, { work, cache, settings, emit, signal: options.signal, detectors, config });
+      const result = await runBenchmark(p, { work, cache, settings, emit, signal: options.signal, detectors, config, emitTraffic });
       allSamples.push(...result.records);
       benchmarks.push(result.result);
       if (result.interrupted) {
@@ -114,6 +161,7 @@ export async function runAudit(config: AuditConfig, options: RunOptions = {}): P
       }
     }
   } finally {
+    clearInterval(ticker);
     for (const message of cache?.warnings() ?? []) emit({ type: 'warning', message });
     cache?.close();
     await target.close();
@@ -121,7 +169,7 @@ export async function runAudit(config: AuditConfig, options: RunOptions = {}): P
   }
   const finished = Date.now();
   const results: AuditResults = {
-    schemaVersion: 1,
+    schemaVersion: 2,
     tool: { name: 'contam', version },
     partial,
     startedAt: new Date(started).toISOString(),
@@ -129,9 +177,10 @@ export async function runAudit(config: AuditConfig, options: RunOptions = {}): P
     durationMs: finished - started,
     command: options.command ?? '',
     config,
-    models,
+    models: { target: modelInfo(target), reference: modelInfo(reference) },
     benchmarks,
     modelCalls: counter.calls,
+    notes,
   };
   emit({ type: 'done', results });
   return { results, samples: allSamples };
@@ -145,6 +194,30 @@ interface BenchmarkContext {
   readonly signal?: AbortSignal;
   readonly detectors: readonly KeyedDetector[];
   readonly config: AuditConfig;
+  readonly emitTraffic: () => void;
+}
+
+interface Outcome {
+  readonly sample: Sample;
+  readonly record?: SampleRecord;
+  readonly cached: boolean;
+  readonly saved: number;
+  readonly error?: string;
+}
+
+/** One sample from the cache or the models; a per-sample failure is a value, a FatalError rejects. */
+async function sampleOutcome(sample: Sample, ctx: BenchmarkContext): Promise<Outcome> {
+  const key: CacheKey = cacheKey(ctx.settings, { id: sample.id, textHash: sample.textHash });
+  const hit = ctx.cache?.get(key);
+  if (hit) return { sample, record: hit, cached: true, saved: 0 };
+  try {
+    const out = await runSample(ctx.work, sample);
+    ctx.cache?.put(key, out.record);
+    return { sample, record: out.record, cached: false, saved: out.saved };
+  } catch (error) {
+    if (error instanceof FatalError) throw error;
+    return { sample, cached: false, saved: 0, error: errorMessage(error).split('\n')[0] };
+  }
 }
 
 async function runBenchmark(p: PlannedBenchmark, ctx: BenchmarkContext) {
@@ -157,32 +230,43 @@ async function runBenchmark(p: PlannedBenchmark, ctx: BenchmarkContext) {
   let cacheHits = 0;
   let neighboursScored = 0;
   let neighboursSaved = 0;
-  let interrupted = false;
-  for (const sample of chosen) {
-    if (ctx.signal?.aborted) {
-      interrupted = true;
-      break;
+  // An engine takes several samples at once (the reference writes one item's neighbours while the
+  // target scores another's); results are still taken, cached and reported in plan order.
+  const parallel = Math.max(1, Math.min(ctx.work.target.capabilities.parallelSamples, ctx.work.reference.capabilities.parallelSamples));
+  const inFlight: Promise<Outcome>[] = [];
+  let next = 0;
+  const launch = () => {
+    const sample = chosen[next++];
+    const outcome = sampleOutcome(sample, ctx);
+    // A rejection is read in order below; this only keeps it from counting as unhandled meanwhile.
+    outcome.catch(() => {});
+    inFlight.push(outcome);
+  };
+  const fill = () => {
+    while (!ctx.signal?.aborted && next < chosen.length && inFlight.length < parallel) launch();
+  };
+  fill();
+  while (inFlight.length > 0) {
+    let outcome: Outcome;
+    try {
+      outcome = await inFlight.shift()!;
+    } catch (error) {
+      // A fatal failure (server down, key refused): let what is in flight land in the cache, then stop.
+      await Promise.allSettled(inFlight);
+      throw error;
     }
-    const key: CacheKey = cacheKey(ctx.settings, { id: sample.id, textHash: sample.textHash });
-    let record = ctx.cache?.get(key);
-    const cached = record !== undefined;
-    if (record) {
+    fill();
+    const { sample, record, cached } = outcome;
+    if (!record) {
+      errors.push(`${sample.id}: ${outcome.error}`);
+      // The event carries the id separately: loggers print "error on <id>: <message>".
+      ctx.emit({ type: 'sample-error', benchmark: name, sampleId: sample.id, message: outcome.error ?? '' });
+      continue;
+    }
+    if (cached) {
       cacheHits++;
       neighboursSaved += record.neighboursTotal - record.neighboursScored;
-    } else {
-      try {
-        const out = await runSample(ctx.work, sample);
-        record = out.record;
-        neighboursSaved += out.saved;
-        ctx.cache?.put(key, record);
-      } catch (error) {
-        const message = errorMessage(error).split('\n')[0];
-        errors.push(`${sample.id}: ${message}`);
-        // The event carries the id separately: loggers print "error on <id>: <message>".
-        ctx.emit({ type: 'sample-error', benchmark: name, sampleId: sample.id, message });
-        continue;
-      }
-    }
+    } else neighboursSaved += outcome.saved;
     // Cache hits cost no model calls, but their neighbours still count as scored for this audit.
     neighboursScored += record.neighboursScored;
     records.push(record);
@@ -197,7 +281,9 @@ async function runBenchmark(p: PlannedBenchmark, ctx: BenchmarkContext) {
       neighboursScored,
       neighboursSaved,
     });
+    ctx.emitTraffic();
   }
+  const interrupted = records.length + errors.length < chosen.length;
   const notes = [
     ...(p.selection.note ? [p.selection.note] : []),
     ...(interrupted ? [`interrupted after ${records.length + errors.length} of ${chosen.length} samples`] : []),

@@ -8,16 +8,16 @@ import { ppl } from '../detectors/loss.js';
 import { lowestCount } from '../detectors/token-math.js';
 import { EarlyStop } from '../neighbours/early-stop.js';
 import { neighbourPlan, prefixFor } from '../neighbours/plan.js';
-import type { OpenedModel } from '../models/onnx/open.js';
+import type { ModelBackend } from '../models/backend.js';
 import type { TokenScores } from '../models/types.js';
 import { deriveSeed } from '../util/rng.js';
-import { needsLowercase, scoreAll, type KeyedDetector } from './detector-set.js';
+import { needsDistribution, needsLowercase, scoreAll, type KeyedDetector } from './detector-set.js';
 import type { AuditConfig, LowToken, NeighbourRecord, SampleRecord } from './types.js';
 import type { Sample } from '../benchmarks/types.js';
 
 export interface SampleWork {
-  readonly target: OpenedModel;
-  readonly reference: OpenedModel;
+  readonly target: ModelBackend;
+  readonly reference: ModelBackend;
   readonly detectors: readonly KeyedDetector[];
   readonly config: AuditConfig;
   /** Neighbours in the first sampling call; each later call doubles what was drawn (see chunkSizes). */
@@ -51,48 +51,66 @@ function truncate(ids: number[], limit: number | null): number[] {
   return limit === null ? ids : ids.slice(0, limit);
 }
 
-/** Scores texts under one model, with its lowercase pass when a detector needs it. */
-async function scoreTexts(model: OpenedModel, texts: readonly string[], limit: number | null, lower: boolean) {
-  const tok = model.tokenizer;
-  const main = await model.scoreIds(texts.map((t) => truncate(tok.encode(t), limit)));
-  const lowercase = lower ? await model.scoreIds(texts.map((t) => truncate(tok.encode(t.toLowerCase()), limit))) : undefined;
-  return { main, lowercase };
+interface Needs {
+  readonly lowercase: boolean;
+  /** The full next-token distribution's moments (Min-K%++). */
+  readonly distribution: boolean;
 }
 
-export function lowestTokens(scores: TokenScores, tokenText: (id: number) => string, k = 0.2): LowToken[] {
+/**
+ * Scores texts under one model, with its lowercase pass when a detector needs it. A backend that
+ * takes concurrent calls (an engine) gets both passes in one call; a local model runs them one after
+ * the other, in the batches it always had.
+ */
+async function scoreTexts(model: ModelBackend, texts: readonly string[], limit: number | null, needs: Needs) {
+  const pass = async (xs: readonly string[]) => model.score((await model.tokenize(xs)).map((x) => truncate(x, limit)), { distribution: needs.distribution });
+  if (!needs.lowercase) return { main: await pass(texts), lowercase: undefined };
+  const lowered = texts.map((t) => t.toLowerCase());
+  if (model.capabilities.parallelSamples > 1) {
+    const both = await pass([...texts, ...lowered]);
+    return { main: both.slice(0, texts.length), lowercase: both.slice(texts.length) };
+  }
+  const main = await pass(texts);
+  return { main, lowercase: await pass(lowered) };
+}
+
+/** Target and reference side by side when both take concurrent calls; else one after the other. */
+async function bothSeats<T>(work: SampleWork, a: () => Promise<T>, b: () => Promise<T>): Promise<[T, T]> {
+  if (work.target.capabilities.parallelSamples > 1 && work.reference.capabilities.parallelSamples > 1) return Promise.all([a(), b()]);
+  const first = await a();
+  return [first, await b()];
+}
+
+export function lowestTokens(scores: TokenScores, tokenTexts: readonly string[], k = 0.2): LowToken[] {
   const positions = Array.from({ length: Math.max(0, scores.ids.length - 1) }, (_, i) => i + 1);
   const count = lowestCount(k, positions.length);
   return positions
     .sort((a, b) => scores.logprob[a] - scores.logprob[b] || a - b)
     .slice(0, count)
     .sort((a, b) => a - b)
-    .map((position) => ({ text: tokenText(scores.ids[position]), position, logprob: scores.logprob[position] }));
+    .map((position) => ({ text: tokenTexts[position], position, logprob: scores.logprob[position] }));
 }
 
 export async function runSample(work: SampleWork, sample: Sample): Promise<{ record: SampleRecord; saved: number }> {
   const { target, reference, detectors, config } = work;
-  const lower = needsLowercase(detectors);
+  const needs: Needs = { lowercase: needsLowercase(detectors), distribution: needsDistribution(detectors) };
   const text = sample.text;
-  const idsT = target.tokenizer.encode(text);
+  const [idsT] = await target.tokenize([text]);
   if (idsT.length > work.maxTokens) {
     throw new SampleError(`text has ${idsT.length} tokens; the limit is ${work.maxTokens} (--max-tokens)`);
   }
-  const t = await scoreTexts(target, [text], null, lower);
-  const r = await scoreTexts(reference, [text], null, lower);
+  const [t, r] = await bothSeats(work, () => scoreTexts(target, [text], null, needs), () => scoreTexts(reference, [text], null, needs));
   const scores = scoreAll(detectors, text, { self: t.main[0], lowercase: t.lowercase?.[0], other: r.main[0] }, false);
   const controlScores = scoreAll(detectors, text, { self: r.main[0], lowercase: r.lowercase?.[0], other: t.main[0] }, true);
 
   const ratio = config.prefixRatio;
-  const rt = reference.tokenizer;
-  const tokens =
-    config.mode === 'fixed'
-      ? {
-          original: rt.encode(text, { addSpecialTokens: false }).length,
-          prefix: rt.encode(prefixFor('fixed', text, ratio).prefix, { addSpecialTokens: false }).length,
-        }
-      : undefined;
+  let tokens: { original: number; prefix: number } | undefined;
+  if (config.mode === 'fixed') {
+    const [original, prefix] = await reference.tokenize([text, prefixFor('fixed', text, ratio).prefix], { addSpecialTokens: false });
+    tokens = { original: original.length, prefix: prefix.length };
+  }
   const plan = neighbourPlan({ text, mode: config.mode, sampleId: sample.id, seed: config.seed, ratio, neighbours: config.neighbours, tokens });
-  const prefixIds = rt.encode(plan.prefix.prefix);
+  const [prefixIds] = await reference.tokenize([plan.prefix.prefix]);
   const M = config.neighbours;
   // compat keeps upstream's strict comparison; fixed counts a tie as half (see neighbours/rank.ts).
   const ties = config.mode === 'compat' ? 'strict' : 'half';
@@ -101,10 +119,9 @@ export async function runSample(work: SampleWork, sample: Sample): Promise<{ rec
   const examples: NeighbourRecord[] = [];
   let scored = 0;
   for (const [chunk, n] of chunkSizes(M, work.firstChunk).entries()) {
-    const continuations = await reference.sampleIds(prefixIds, { ...plan.sampling, n, seed: deriveSeed(plan.sampling.seed, `chunk ${chunk}`) });
-    const texts = continuations.map((c) => rt.decode([...prefixIds, ...c], { skipSpecialTokens: true }));
-    const nt = await scoreTexts(target, texts, plan.truncation.neighbours, lower);
-    const nr = await scoreTexts(reference, texts, plan.truncation.neighbours, lower);
+    const texts = await reference.sample(prefixIds, { ...plan.sampling, n, seed: deriveSeed(plan.sampling.seed, `chunk ${chunk}`) });
+    const limit = plan.truncation.neighbours;
+    const [nt, nr] = await bothSeats(work, () => scoreTexts(target, texts, limit, needs), () => scoreTexts(reference, texts, limit, needs));
     texts.forEach((neighbour, j) => {
       const s = scoreAll(detectors, neighbour, { self: nt.main[j], lowercase: nt.lowercase?.[j], other: nr.main[j] }, false);
       const c = scoreAll(detectors, neighbour, { self: nr.main[j], lowercase: nr.lowercase?.[j], other: nt.main[j] }, true);
@@ -131,7 +148,7 @@ export async function runSample(work: SampleWork, sample: Sample): Promise<{ rec
   fill(stops, ranks, flags);
   fill(controlStops, controlRanks, controlFlags);
   const main = t.main[0];
-  const tokenText = (id: number) => target.tokenizer.tokenText(id);
+  const tokenTexts = await target.tokenTexts(main.ids);
   const record: SampleRecord = {
     id: sample.id,
     benchmark: sample.benchmark,
@@ -148,9 +165,9 @@ export async function runSample(work: SampleWork, sample: Sample): Promise<{ rec
     ranksExact: scored === M,
     neighboursScored: scored,
     neighboursTotal: M,
-    lowestTokens: lowestTokens(main, tokenText),
+    lowestTokens: lowestTokens(main, tokenTexts),
     neighbourExamples: examples,
-    tokens: main.ids.map((id, i) => ({ text: tokenText(id), logprob: i === 0 ? null : main.logprob[i] })),
+    tokens: main.ids.map((_, i) => ({ text: tokenTexts[i], logprob: i === 0 ? null : main.logprob[i] })),
     ppl: ppl(main),
   };
   return { record, saved: M - scored };

@@ -4,6 +4,9 @@
  * plain logger consume. Everything here is plain JSON-serialisable data.
  */
 
+import type { BackendInfo, Traffic } from '../models/backend.js';
+import type { ModelSpec, OnnxOptions, RemoteOptions } from '../models/registry.js';
+
 export type Mode = 'compat' | 'fixed';
 /** 'unknown' when no sample could be scored. */
 export type Verdict = 'clean' | 'suspicious' | 'contaminated' | 'unknown';
@@ -28,16 +31,17 @@ export interface Thresholds {
 }
 
 export interface AuditConfig {
-  readonly target: string;
-  readonly reference: string;
-  /** transformers.js file variant: fp32, fp16, q8, ... */
-  readonly dtype?: string;
+  /** A local ONNX folder or hub id ({path}), or a served model ({url, model, apiKeyEnv, tokenizer}). */
+  readonly target: ModelSpec;
+  readonly reference: ModelSpec;
   readonly benchmarks: readonly BenchmarkSpec[];
   readonly samples: number;
   readonly seed: number;
   readonly sampling: SamplingMethod;
   /** Detector specs, e.g. ["loss", "min-k:k=0.2", "min-k-plus-plus"]. */
   readonly detectors: readonly string[];
+  /** True when `detectors` is the default list: a backend may then drop one it cannot give (and the report says so). */
+  readonly defaultDetectors?: boolean;
   /** Neighbours per sample (M). */
   readonly neighbours: number;
   /** Fraction of words kept as the neighbour prefix. */
@@ -53,8 +57,10 @@ export interface AuditConfig {
   /** Report files; format from the extension (.json, .jsonl, .md). Empty: reports/<timestamp>-<target>/. */
   readonly outputs: readonly string[];
   readonly outDir?: string;
-  /** Batch size for scoring. */
-  readonly batchSize: number;
+  /** Options of the local ONNX backend (file variant, batch size). */
+  readonly onnx: OnnxOptions;
+  /** Options of the engine client (requests in flight, timeout, retries). */
+  readonly remote: RemoteOptions;
 }
 
 export interface LowToken {
@@ -156,16 +162,14 @@ export interface BenchmarkResult {
   readonly notes: readonly string[];
 }
 
-export interface ModelInfo {
-  readonly id: string;
-  readonly path: string;
-  readonly fingerprint: string;
-  readonly layout: string;
-  readonly dtype: string;
+/** A model as results.json records it: the backend's info, and its traffic when it is an engine. */
+export interface ModelInfo extends BackendInfo {
+  readonly traffic?: Traffic;
 }
 
 export interface AuditResults {
-  readonly schemaVersion: 1;
+  /** 2: models are backends (kind, location, details), config has onnx/remote options, notes. */
+  readonly schemaVersion: 2;
   readonly tool: { readonly name: 'contam'; readonly version: string };
   readonly partial: boolean;
   readonly startedAt: string;
@@ -176,6 +180,8 @@ export interface AuditResults {
   readonly models: { readonly target: ModelInfo; readonly reference: ModelInfo };
   readonly benchmarks: readonly BenchmarkResult[];
   readonly modelCalls: number;
+  /** Audit-wide notes, e.g. a default detector a backend could not give. */
+  readonly notes: readonly string[];
 }
 
 /** A running estimate for one benchmark and detector. */
@@ -194,4 +200,5 @@ export type AuditEvent =
   | { readonly type: 'sample-error'; readonly benchmark: string; readonly sampleId: string; readonly message: string }
   | { readonly type: 'benchmark-done'; readonly result: BenchmarkResult }
   | { readonly type: 'warning'; readonly message: string }
+  | { readonly type: 'traffic'; readonly target?: Traffic; readonly reference?: Traffic }
   | { readonly type: 'done'; readonly results: AuditResults };

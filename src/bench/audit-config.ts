@@ -1,10 +1,13 @@
 /** An AuditConfig for the bench's audit-level measurements, from the CLI's shipped defaults. */
 import type { AuditConfig, BenchmarkSpec } from '../audit/types.js';
 import { DEFAULTS } from '../cli/config.js';
+import { parseModelSpec, type ModelSpec } from '../models/registry.js';
 
-export function benchAuditConfig(over: Partial<AuditConfig> & { target: string; reference: string; benchmarks: readonly BenchmarkSpec[] }): AuditConfig {
+type BenchOver = Omit<Partial<AuditConfig>, 'target' | 'reference'> & { benchmarks: readonly BenchmarkSpec[]; target: string | ModelSpec; reference: string | ModelSpec };
+
+export function benchAuditConfig(over: BenchOver): AuditConfig {
+  const { target, reference, ...rest } = over;
   return {
-    dtype: undefined,
     samples: DEFAULTS.samples,
     seed: DEFAULTS.seed,
     sampling: DEFAULTS.sampling,
@@ -19,7 +22,10 @@ export function benchAuditConfig(over: Partial<AuditConfig> & { target: string; 
     strict: false,
     cache: { enabled: false, dir: '' },
     outputs: [],
-    batchSize: DEFAULTS.batchSize,
-    ...over,
+    onnx: { ...DEFAULTS.onnx },
+    remote: { ...DEFAULTS.remote },
+    ...rest,
+    target: typeof target === 'string' ? parseModelSpec(target) : target,
+    reference: typeof reference === 'string' ? parseModelSpec(reference) : reference,
   };
 }

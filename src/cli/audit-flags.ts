@@ -8,6 +8,8 @@ export const AUDIT_FLAGS = {
   config: { type: 'string', short: 'c' },
   target: { type: 'string' },
   reference: { type: 'string' },
+  'target-model': { type: 'string' },
+  'reference-model': { type: 'string' },
   dtype: { type: 'string' },
   benchmarks: { type: 'string', short: 'b' },
   samples: { type: 'string', short: 'n' },
@@ -31,6 +33,9 @@ export const AUDIT_FLAGS = {
   strict: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   'batch-size': { type: 'string' },
+  concurrency: { type: 'string' },
+  'request-timeout': { type: 'string' },
+  retries: { type: 'string' },
   'max-tokens': { type: 'string' },
 } as const satisfies Options;
 
@@ -61,7 +66,15 @@ export function flagsToPartial(values: Values, fromFile: readonly BenchmarkSpec[
   const set = (key: string, value: unknown) => value !== undefined && (raw[key] = value);
   set('target', values.target);
   set('reference', values.reference);
-  set('dtype', values.dtype);
+  const onnx: Record<string, unknown> = {};
+  if (values.dtype !== undefined) onnx.dtype = values.dtype;
+  if (values['batch-size'] !== undefined) onnx.batchSize = intFlag(values['batch-size'], '--batch-size', 1);
+  if (Object.keys(onnx).length) raw.onnx = onnx;
+  const remote: Record<string, unknown> = {};
+  if (values.concurrency !== undefined) remote.concurrency = intFlag(values.concurrency, '--concurrency', 1);
+  if (values['request-timeout'] !== undefined) remote.timeout = numberFlag(values['request-timeout'], '--request-timeout', (n) => n > 0, 'a number of seconds > 0');
+  if (values.retries !== undefined) remote.retries = intFlag(values.retries, '--retries', 0);
+  if (Object.keys(remote).length) raw.remote = remote;
   if (values.benchmarks !== undefined) raw.benchmarks = parseBenchmarkList(values.benchmarks, fromFile);
   set('samples', intFlag(values.samples, '--samples', 1));
   set('seed', intFlag(values.seed, '--seed', 0));
@@ -85,7 +98,12 @@ export function flagsToPartial(values: Values, fromFile: readonly BenchmarkSpec[
   if (values['no-cache']) raw.cache = { enabled: false };
   set('failOn', values['fail-on']);
   if (values.strict) raw.strict = true;
-  set('batchSize', intFlag(values['batch-size'], '--batch-size', 1));
   // Flags are validated with the same table as the file; the message names the flag's key.
-  return validatePartial(raw, 'flags');
+  const partial = validatePartial(raw, 'flags');
+  // Served model names apply to a URL from the flags or the file, so they are merged in resolveConfig.
+  for (const role of ['target', 'reference'] as const) {
+    const name = values[`${role}-model`];
+    if (name !== undefined) partial[`${role}Model`] = name;
+  }
+  return partial;
 }

@@ -11,7 +11,9 @@ export type FieldKind =
   | { type: 'strings' }
   | { type: 'thresholds' }
   | { type: 'benchmarks' }
-  | { type: 'cache' };
+  | { type: 'cache' }
+  | { type: 'model' }
+  | { type: 'object'; fields: readonly Field[] };
 
 export interface Field {
   readonly key: string;
@@ -19,10 +21,27 @@ export interface Field {
   readonly description: string;
 }
 
-export const CONFIG_FIELDS: readonly Field[] = [
-  { key: 'target', kind: { type: 'string' }, description: 'Model being audited: a local ONNX export folder or a Hugging Face id in the local hub cache.' },
-  { key: 'reference', kind: { type: 'string' }, description: 'Reference model believed clean on the benchmarks; it also writes the neighbours.' },
+export const ONNX_FIELDS: readonly Field[] = [
   { key: 'dtype', kind: { type: 'enum', values: ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] }, description: 'Which ONNX file variant to load (transformers.js layout).' },
+  { key: 'batchSize', kind: { type: 'integer', min: 1 }, description: 'Most sequences per forward pass.' },
+];
+
+export const REMOTE_FIELDS: readonly Field[] = [
+  { key: 'concurrency', kind: { type: 'integer', min: 1 }, description: 'Requests in flight per server (default 8).' },
+  { key: 'timeout', kind: { type: 'number', min: 0, max: 86400, exclusiveMin: true }, description: 'Seconds one request may take before it is retried (default 300).' },
+  { key: 'retries', kind: { type: 'integer', min: 0 }, description: 'Retries of a request on 429, 5xx, resets, timeouts and malformed answers (default 8).' },
+  { key: 'retryDelay', kind: { type: 'number', min: 0, max: 600 }, description: 'First back-off in seconds, doubled per retry with jitter (default 0.5).' },
+];
+
+export const MODEL_KEYS = ['path', 'url', 'model', 'apiKeyEnv', 'tokenizer'] as const;
+
+export const CONFIG_FIELDS: readonly Field[] = [
+  {
+    key: 'target',
+    kind: { type: 'model' },
+    description: 'Model being audited: a local ONNX export folder, a Hugging Face id in the local hub cache, or an engine URL (http://host:8000/v1 or {url, model, apiKeyEnv, tokenizer}).',
+  },
+  { key: 'reference', kind: { type: 'model' }, description: 'Reference model believed clean on the benchmarks; it also writes the neighbours. Same forms as target.' },
   { key: 'benchmarks', kind: { type: 'benchmarks' }, description: 'Benchmarks to audit: a list of {name, task, path, split, options}, or a map name -> path.' },
   { key: 'samples', kind: { type: 'integer', min: 1 }, description: 'Samples per benchmark (all rows when fewer).' },
   { key: 'seed', kind: { type: 'integer', min: 0 }, description: 'Seed for sample choice, neighbour sampling and bootstraps.' },
@@ -39,7 +58,8 @@ export const CONFIG_FIELDS: readonly Field[] = [
   { key: 'cache', kind: { type: 'cache' }, description: 'Per-sample result cache: {enabled, dir}.' },
   { key: 'outputs', kind: { type: 'strings' }, description: 'Report files; the format comes from the extension (.json, .jsonl, .md).' },
   { key: 'outDir', kind: { type: 'string' }, description: 'Folder for results.json, samples.jsonl, report.md and charts (default reports/<timestamp>-<target>/).' },
-  { key: 'batchSize', kind: { type: 'integer', min: 1 }, description: 'Most sequences per forward pass.' },
+  { key: 'onnx', kind: { type: 'object', fields: ONNX_FIELDS }, description: 'Options of local ONNX models: {dtype, batchSize}.' },
+  { key: 'remote', kind: { type: 'object', fields: REMOTE_FIELDS }, description: 'Options of models served by an engine: {concurrency, timeout, retries, retryDelay}.' },
 ];
 
 /** The JSON Schema written to schema/contam.config.schema.json for editor completion. */
@@ -62,6 +82,20 @@ export function jsonSchema(): Record<string, unknown> {
         return { type: 'object', additionalProperties: false, properties: { suspicious: { type: 'number', minimum: 0, maximum: 1 }, contaminated: { type: 'number', minimum: 0, maximum: 1 } } };
       case 'cache':
         return { type: 'object', additionalProperties: false, properties: { enabled: { type: 'boolean' }, dir: { type: 'string' } } };
+      case 'model':
+        return {
+          oneOf: [
+            { type: 'string' },
+            {
+              type: 'object',
+              additionalProperties: false,
+              properties: Object.fromEntries(MODEL_KEYS.map((k) => [k, { type: 'string' }])),
+              oneOf: [{ required: ['path'] }, { required: ['url'] }],
+            },
+          ],
+        };
+      case 'object':
+        return { type: 'object', additionalProperties: false, properties: Object.fromEntries(kind.fields.map((f) => [f.key, { description: f.description, ...prop(f.kind) }])) };
       case 'benchmarks': {
         const item = {
           type: 'object',

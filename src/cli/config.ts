@@ -10,7 +10,8 @@ import { FatalError, errorMessage } from '../errors.js';
 import { TASKS } from '../benchmarks/tasks/registry.js';
 import { parseDetectorSpec } from '../detectors/registry.js';
 import type { AuditConfig, BenchmarkSpec } from '../audit/types.js';
-import { CONFIG_FIELDS, type FieldKind } from './config-schema.js';
+import { CONFIG_FIELDS, MODEL_KEYS, type FieldKind } from './config-schema.js';
+import { isUrl, parseModelSpec, type ModelSpec } from '../models/registry.js';
 
 export const CONFIG_FILE = 'contam.config.yaml';
 
@@ -30,18 +31,21 @@ export const DEFAULTS = {
   failOn: 'contaminated',
   strict: false,
   outputs: [],
-  batchSize: 16,
+  onnx: { batchSize: 16 },
+  remote: { concurrency: 8, timeout: 300, retries: 8, retryDelay: 0.5 },
 } as const;
 
 export type PartialConfig = Record<string, unknown>;
 
 /** Flags are validated with the file's table; their messages name the flag typed, not the config key. */
 const FLAGS = 'flags';
-const FLAG_NAMES: Readonly<Record<string, string>> = { outputs: 'output', cache: 'no-cache' };
+const FLAG_NAMES: Readonly<Record<string, string>> = { outputs: 'output', cache: 'no-cache', 'remote.timeout': 'request-timeout' };
 
 function keyName(where: string, key: string): string {
   if (where !== FLAGS) return `${where}: key "${key}"`;
-  const top = key.split(/[.[]/)[0];
+  if (FLAG_NAMES[key]) return `--${FLAG_NAMES[key]}`;
+  // Backend options are flat flags: onnx.batchSize is --batch-size.
+  const top = /^(onnx|remote)\./.test(key) ? key.split('.')[1] : key.split(/[.[]/)[0];
   return `--${FLAG_NAMES[top] ?? top.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
@@ -68,6 +72,21 @@ function benchmarkSpec(where: string, key: string, name: string | undefined, val
   const options = v.options;
   if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) fail(where, `${key}.options`, options, 'a map of options');
   return { name: benchName, task, path: v.path, ...(v.split ? { split: v.split as string } : {}), ...(options ? { options: options as BenchmarkSpec['options'] } : {}) };
+}
+
+/** A folder, hub id or URL as a string, or {path} / {url, model, apiKeyEnv, tokenizer}. */
+function modelSpec(where: string, key: string, value: unknown): ModelSpec {
+  if (typeof value === 'string' && value !== '') return parseModelSpec(value);
+  if (!value || typeof value !== 'object' || Array.isArray(value)) fail(where, key, value, 'a folder, hub id or http(s):// URL, or {url, model, apiKeyEnv, tokenizer}');
+  const v = value as Record<string, unknown>;
+  for (const [k, x] of Object.entries(v)) {
+    if (!(MODEL_KEYS as readonly string[]).includes(k)) fail(where, `${key}.${k}`, k, `one of ${MODEL_KEYS.join(', ')}`);
+    if (typeof x !== 'string' || x === '') fail(where, `${key}.${k}`, x, 'a non-empty string');
+  }
+  if ((v.path === undefined) === (v.url === undefined)) fail(where, key, value, 'exactly one of path (a local model) or url (a served model)');
+  if (v.url !== undefined && !isUrl(v.url as string)) fail(where, `${key}.url`, v.url, 'an http:// or https:// URL such as http://127.0.0.1:8000/v1');
+  if (v.path !== undefined && Object.keys(v).length > 1) fail(where, key, value, 'model, apiKeyEnv and tokenizer only with url');
+  return v as unknown as ModelSpec;
 }
 
 function checkValue(where: string, key: string, kind: FieldKind, value: unknown): unknown {
@@ -105,6 +124,20 @@ function checkValue(where: string, key: string, kind: FieldKind, value: unknown)
       if (c.enabled !== undefined && typeof c.enabled !== 'boolean') fail(where, `${key}.enabled`, c.enabled, 'true or false');
       if (c.dir !== undefined && typeof c.dir !== 'string') fail(where, `${key}.dir`, c.dir, 'a folder path');
       return c;
+    }
+    case 'model':
+      return modelSpec(where, key, value);
+    case 'object': {
+      const o = value as Record<string, unknown>;
+      const names = kind.fields.map((f) => f.key);
+      if (!o || typeof o !== 'object' || Array.isArray(o)) fail(where, key, value, `{${names.join(', ')}}`);
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(o)) {
+        const field = kind.fields.find((f) => f.key === k);
+        if (!field) fail(where, `${key}.${k}`, k, `one of ${names.join(', ')}`);
+        out[k] = checkValue(where, `${key}.${k}`, field.kind, v);
+      }
+      return out;
     }
     case 'benchmarks': {
       if (Array.isArray(value)) return value.map((v, i) => benchmarkSpec(where, `${key}[${i}]`, undefined, v));
@@ -167,7 +200,15 @@ export function resolveConfig(file: PartialConfig, flags: PartialConfig, cacheOv
   const merged = { ...DEFAULTS, ...file, ...flags } as Record<string, unknown>;
   const cache = { ...((file.cache as object) ?? {}), ...((flags.cache as object) ?? {}) } as { enabled?: boolean; dir?: string };
   for (const key of ['target', 'reference'] as const) {
-    if (typeof merged[key] !== 'string') throw new FatalError(`no ${key} model: pass --${key} <folder or hub id> or set "${key}" in ${CONFIG_FILE}`);
+    if (merged[key] === undefined) throw new FatalError(`no ${key} model: pass --${key} <folder, hub id or http://host:port/v1> or set "${key}" in ${CONFIG_FILE}`);
+    // --target-model / --reference-model name the served model of a URL given anywhere.
+    const served = flags[`${key}Model`] as string | undefined;
+    if (served !== undefined) {
+      const spec = merged[key] as ModelSpec;
+      if (!('url' in spec)) throw new FatalError(`--${key}-model ${served}: the ${key} is a local model (${(spec as { path: string }).path}); --${key}-model names a model served at a URL`);
+      merged[key] = { ...spec, model: served };
+    }
+    delete merged[`${key}Model`];
   }
   const benchmarks = (merged.benchmarks ?? []) as BenchmarkSpec[];
   if (benchmarks.length === 0) throw new FatalError(`no benchmarks: pass --benchmarks name=path[,name=path] or set "benchmarks" in ${CONFIG_FILE}`);
@@ -178,8 +219,12 @@ export function resolveConfig(file: PartialConfig, flags: PartialConfig, cacheOv
   }
   // compat reproduces the upstream tool, whose sample choice is Python's seeded shuffle, unless told otherwise.
   const sampling = flags.sampling ?? file.sampling ?? (merged.mode === 'compat' ? 'python-compat' : DEFAULTS.sampling);
+  const section = <K extends 'onnx' | 'remote'>(name: K): AuditConfig[K] => ({ ...DEFAULTS[name], ...((file[name] as object) ?? {}), ...((flags[name] as object) ?? {}) }) as AuditConfig[K];
   return {
     ...(merged as unknown as AuditConfig),
+    ...(file.detectors === undefined && flags.detectors === undefined ? { defaultDetectors: true } : {}),
+    onnx: section('onnx'),
+    remote: section('remote'),
     sampling: sampling as AuditConfig['sampling'],
     benchmarks,
     cache: { enabled: cache.enabled ?? true, dir: resolveCacheDir({ override: cacheOverride ?? cache.dir }) },

@@ -29,7 +29,7 @@ export function minKPlusPlus(params: MinKPlusPlusParams = {}): Detector {
     version: 1,
     higherMeansMember: true,
     params: { k },
-    needs: {},
+    needs: { distribution: true },
     score(target) {
       const n = predictedCount(target);
       const z: number[] = new Array(n);

@@ -14,6 +14,8 @@ export interface DetectorContext {
 export interface DetectorNeeds {
   readonly lowercase?: boolean;
   readonly reference?: boolean;
+  /** The mean and std of log p over the full next-token distribution at each position (Min-K%++). */
+  readonly distribution?: boolean;
 }
 
 /**

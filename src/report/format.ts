@@ -3,6 +3,7 @@
  * so the three never disagree on how 0.92 [0.85, 0.96] is written.
  */
 import type { BenchmarkResult, Interval, Verdict } from '../audit/types.js';
+import type { Traffic } from '../models/backend.js';
 import { safeFileName } from './escape.js';
 
 /** Contamination shares are fractions like the published "result < 0.1, %" (0.70, not 70%). */
@@ -79,4 +80,12 @@ export function chartFiles(benchmarks: readonly Pick<BenchmarkResult, 'name' | '
     });
   }
   return files;
+}
+
+/** An engine's traffic in one line: "412 requests, 3 retries (429 x2, reset x1), 51200 tokens scored, 8000 sampled". */
+export function trafficLine(t: Traffic): string {
+  const causes = Object.entries(t.retryCauses)
+    .map(([cause, n]) => `${cause} x${n}`)
+    .join(', ');
+  return `${t.requests} requests, ${t.retries} retries${causes ? ` (${causes})` : ''}, ${t.scoredTokens} tokens scored, ${t.sampledTokens} sampled`;
 }

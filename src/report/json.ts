@@ -8,10 +8,10 @@ import type { AuditResults } from '../audit/types.js';
 /** Key order per contract type, picked by a key only that type has; small objects use SMALL. */
 const ORDERS: readonly (readonly string[])[] = [
   // AuditResults
-  ['schemaVersion', 'tool', 'partial', 'startedAt', 'finishedAt', 'durationMs', 'command', 'config', 'models', 'benchmarks', 'modelCalls'],
+  ['schemaVersion', 'tool', 'partial', 'startedAt', 'finishedAt', 'durationMs', 'command', 'config', 'models', 'benchmarks', 'modelCalls', 'notes'],
   // AuditConfig (and the models pair, which shares its first two keys)
-  ['target', 'reference', 'dtype', 'benchmarks', 'samples', 'seed', 'sampling', 'detectors', 'neighbours', 'prefixRatio', 'cut', 'mode',
-    'earlyStop', 'thresholds', 'failOn', 'strict', 'cache', 'outputs', 'outDir', 'batchSize'],
+  ['target', 'reference', 'benchmarks', 'samples', 'seed', 'sampling', 'detectors', 'defaultDetectors', 'neighbours', 'prefixRatio', 'cut',
+    'mode', 'earlyStop', 'thresholds', 'failOn', 'strict', 'cache', 'outputs', 'outDir', 'onnx', 'remote'],
   // BenchmarkResult
   ['name', 'task', 'source', 'split', 'rowsRead', 'skipped', 'skippedReasons', 'samplesPlanned', 'samplesScored', 'errors',
     'errorMessages', 'cacheHits', 'neighboursScored', 'neighboursSaved', 'durationMs', 'detectors', 'notes'],
@@ -20,10 +20,14 @@ const ORDERS: readonly (readonly string[])[] = [
   // SampleRecord (samples.jsonl)
   ['id', 'benchmark', 'rowIndex', 'textHash', 'text', 'label', 'scores', 'controlScores', 'ranks', 'controlRanks', 'flags',
     'controlFlags', 'neighboursScored', 'neighboursTotal', 'lowestTokens', 'neighbourExamples', 'tokens', 'ppl'],
+  // ModelInfo
+  ['kind', 'id', 'location', 'fingerprint', 'weightsHashed', 'contextLength', 'vocabSize', 'details', 'traffic'],
+  // Traffic
+  ['inFlight', 'requests', 'retries', 'retryCauses', 'scoredTokens', 'sampledTokens', 'bytesReceived', 'clientMs'],
 ];
-const SIGNATURE = ['schemaVersion', 'earlyStop', 'rowsRead', 'nullRate', 'textHash'];
+const SIGNATURE = ['schemaVersion', 'earlyStop', 'rowsRead', 'nullRate', 'textHash', 'weightsHashed', 'inFlight'];
 const SMALL = [
-  'name', 'version', 'id', 'task', 'path', 'split', 'options', 'fingerprint', 'layout', 'dtype', 'suspicious', 'contaminated',
+  'name', 'version', 'id', 'task', 'path', 'url', 'model', 'apiKeyEnv', 'tokenizer', 'split', 'options', 'fingerprint', 'layout', 'dtype', 'suspicious', 'contaminated',
   'enabled', 'dir', 'reason', 'count', 'auroc', 'interval', 'tprAtFpr', 'fprAt95Tpr', 'members', 'nonMembers', 'contamination',
   'value', 'low', 'high', 'statistic', 'pValue', 'n', 'text', 'position', 'logprob', 'scores',
 ];

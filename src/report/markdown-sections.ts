@@ -4,7 +4,7 @@
  */
 import type { AuditResults, BenchmarkResult } from '../audit/types.js';
 import { codeBlock, escapeCell, truncate } from './escape.js';
-import { duration, pValue, share, signed, verdictMarker, withInterval, type ChartFile } from './format.js';
+import { duration, pValue, share, signed, trafficLine, verdictMarker, withInterval, type ChartFile } from './format.js';
 
 /** GFM table from cells that are already escaped. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -109,12 +109,20 @@ export function labelledTable(results: AuditResults): string | null {
 
 export function reproducibility(results: AuditResults): string {
   const { config, models } = results;
-  const model = (m: AuditResults['models']['target']): string =>
-    `${escapeCell(m.id)} at ${escapeCell(m.path)}, fingerprint ${escapeCell(m.fingerprint)}, ${escapeCell(m.layout)}, ${escapeCell(m.dtype)}`;
+  const model = (m: AuditResults['models']['target']): string => {
+    // Sorted by key: results.json stores backend details alphabetically, so a re-rendered report is identical.
+    const details = Object.entries(m.details)
+      .filter(([, v]) => v !== null)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${escapeCell(k)} ${escapeCell(String(v))}`)
+      .join(', ');
+    const where = m.kind === 'remote' ? `served at ${escapeCell(m.location)}` : 'local ONNX';
+    const hashed = m.weightsHashed ? 'weights and tokenizer hashed' : 'remote weights not hashed (URL, served model, context length and tokenizer only)';
+    return `${escapeCell(m.id)}, ${where}, fingerprint ${escapeCell(m.fingerprint.slice(0, 16))} (${hashed}); ${details}${m.traffic ? `; ${trafficLine(m.traffic)}` : ''}`;
+  };
   const rows: string[][] = [
     ['Target', model(models.target)],
     ['Reference', model(models.reference)],
-    ['dtype', escapeCell(config.dtype ?? models.target.dtype)],
     ['Mode', config.mode],
     ['Seed', String(config.seed)],
     ['Sampling', `${config.sampling}, ${config.samples} per benchmark`],

@@ -47,7 +47,7 @@ export function defaultReportDir(results: AuditResults, root = 'reports'): strin
   const started = new Date(results.startedAt);
   const when = Number.isNaN(started.getTime()) ? new Date() : started;
   const stamp = when.toISOString().replace(/\.\d+Z$/, '').replace(/[-:]/g, '').replace('T', '-');
-  const name = results.models.target.id.split(/[\\/]/).filter(Boolean).pop() ?? results.config.target;
+  const name = results.models.target.id.split(/[\\/]/).filter(Boolean).pop() ?? 'model';
   return join(root, `${stamp}-${safeFileName(name)}`);
 }
 

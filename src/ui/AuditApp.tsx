@@ -70,8 +70,10 @@ export function AuditApp({ events, onExit, onCancel, clock = Date.now, tickMs = 
   const sampleIds = useMemo(() => sorted.map((s) => s.id), [sorted]);
   const sampleIndex = selectedSampleIndex(nav, sampleIds);
   const sample = nav.view === 'sample' ? sorted.find((s) => s.id === nav.sampleId) : undefined;
-  const listHeight = Math.max(3, rows - CHROME - 2);
-  const textHeight = sample ? Math.max(3, rows - CHROME - sampleViewOverhead(sample, NEIGHBOURS_SHOWN)) : 0;
+  // An engine adds one header line: its requests in flight, tokens/s and retries.
+  const chrome = CHROME + (state.traffic ? 1 : 0);
+  const listHeight = Math.max(3, rows - chrome - 2);
+  const textHeight = sample ? Math.max(3, rows - chrome - sampleViewOverhead(sample, NEIGHBOURS_SHOWN)) : 0;
   const textLines = sample ? sampleTextLines(sample, columns).length : 0;
 
   // Keys are handled by one stable callback reading the latest render's values: Ink calls it
@@ -131,7 +133,7 @@ export function AuditApp({ events, onExit, onCancel, clock = Date.now, tickMs = 
         )}
       </Static>
       <Box flexDirection="column" width={columns}>
-        <Header config={state.config} primary={primary} />
+        <Header config={state.config} primary={primary} traffic={state.traffic} startedAt={state.startedAt} />
         {nav.view === 'table' || !benchmark ? (
           <Box flexDirection="column" marginTop={1}>
             {state.benchmarks.map((b, i) => (

@@ -1,5 +1,8 @@
 import { Box, Text } from 'ink';
 import type { AuditConfig } from '../audit/types.js';
+import { specLabel } from '../models/registry.js';
+import type { Traffic } from '../models/backend.js';
+import type { UiState } from './state.js';
 import { sanitizeForTerminal } from './sanitize.js';
 
 /** 0.35 -> "35%", 0.125 -> "12.5%": thresholds shown as typed, without float noise. */
@@ -12,10 +15,20 @@ export interface HeaderProps {
   readonly config?: AuditConfig;
   /** The detector the table ranks by; marked with `*` in the detector list. */
   readonly primary?: string;
+  /** Engine traffic (remote models only). */
+  readonly traffic?: UiState['traffic'];
+  readonly startedAt?: number;
+}
+
+/** "target 3 in flight · 1,240 tok/s · 2 retries": one engine's load, its rate averaged since the start. */
+function trafficText(role: string, t: Traffic | undefined, seconds: number): string | undefined {
+  if (!t) return undefined;
+  const rate = seconds > 0 ? Math.round((t.scoredTokens + t.sampledTokens) / seconds) : 0;
+  return `${role} ${t.inFlight} in flight · ${rate.toLocaleString('en-US')} tok/s · ${t.requests} requests · ${t.retries} retr${t.retries === 1 ? 'y' : 'ies'}`;
 }
 
 /** Who is audited against whom, and how: target, reference, mode, seed, detectors. */
-export function Header({ config, primary }: HeaderProps) {
+export function Header({ config, primary, traffic, startedAt }: HeaderProps) {
   if (!config) {
     return (
       <Box>
@@ -30,9 +43,9 @@ export function Header({ config, primary }: HeaderProps) {
       <Text wrap="truncate">
         <Text bold>contam</Text>
         <Text dimColor>  target </Text>
-        <Text color="cyan">{clean(config.target)}</Text>
+        <Text color="cyan">{clean(specLabel(config.target))}</Text>
         <Text dimColor>  reference </Text>
-        <Text color="cyan">{clean(config.reference)}</Text>
+        <Text color="cyan">{clean(specLabel(config.reference))}</Text>
         <Text dimColor>  mode </Text>
         <Text>{config.mode}</Text>
         <Text dimColor>  seed </Text>
@@ -52,6 +65,13 @@ export function Header({ config, primary }: HeaderProps) {
           {pct(config.thresholds.contaminated)}
         </Text>
       </Text>
+      {traffic ? (
+        <Text wrap="truncate" dimColor>
+          {[trafficText('target', traffic.target, (traffic.at - (startedAt ?? traffic.at)) / 1000), trafficText('reference', traffic.reference, (traffic.at - (startedAt ?? traffic.at)) / 1000)]
+            .filter(Boolean)
+            .join('   ')}
+        </Text>
+      ) : null}
     </Box>
   );
 }

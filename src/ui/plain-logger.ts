@@ -4,6 +4,8 @@
  * benchmark), warnings, each benchmark's result and the end. No colour, no cursor movement, and
  * every piece of text sanitized. No Ink, no React.
  */
+import { specLabel } from '../models/registry.js';
+import { trafficLine } from '../report/format.js';
 import type { AuditEvent, Estimate } from '../audit/types.js';
 import { formatCount, formatDuration, formatInterval, formatPercent } from './format.js';
 import { currentEstimate, primaryDetector } from './sample-order.js';
@@ -54,7 +56,7 @@ export function createPlainLogger(write: (line: string) => void, options: PlainL
         const samples = event.plan.reduce((n, p) => n + p.total, 0);
         write(
           sanitizeLogLine(
-            `contam: target ${c.target}, reference ${c.reference}, mode ${c.mode}, seed ${c.seed}, detectors ${c.detectors.join(', ')}; ` +
+            `contam: target ${specLabel(c.target)}, reference ${specLabel(c.reference)}, mode ${c.mode}, seed ${c.seed}, detectors ${c.detectors.join(', ')}; ` +
               `${event.plan.length} benchmark${event.plan.length === 1 ? '' : 's'}, ${samples} samples`,
           ),
         );
@@ -99,6 +101,9 @@ export function createPlainLogger(write: (line: string) => void, options: PlainL
             (b ? estimateText(currentEstimate(b, primary)) : '') +
             ` · ${formatDuration(r.durationMs)}`,
         );
+        for (const [role, t] of [['target', state.traffic?.target], ['reference', state.traffic?.reference]] as const) {
+          if (t) write(`${name(r.name)} ${role} engine: ${trafficLine(t)}`);
+        }
         return;
       }
       case 'warning':

@@ -3,6 +3,7 @@
  * table and the drill-down, so sample records are kept after their benchmark finishes. No React,
  * no Ink: the CLI and tests can use it on any path.
  */
+import type { Traffic } from '../models/backend.js';
 import type {
   AuditConfig,
   AuditEvent,
@@ -53,6 +54,8 @@ export interface UiState {
   /** The 'done' event arrived: the audit is over (possibly partial), `q` may quit. */
   readonly done: boolean;
   readonly results?: AuditResults;
+  /** Engine traffic per model (remote backends only), and when it was read. */
+  readonly traffic?: { readonly target?: Traffic; readonly reference?: Traffic; readonly at: number };
 }
 
 export const initialUiState: UiState = { benchmarks: [], log: [], warnings: 0, done: false };
@@ -95,6 +98,8 @@ function finishWith(benchmark: BenchmarkProgress, result: BenchmarkResult, now: 
 /** `now` is injectable so tests (and replays) get exact timings. */
 export function reduce(state: UiState, event: AuditEvent, now: number = Date.now()): UiState {
   switch (event.type) {
+    case 'traffic':
+      return { ...state, traffic: { target: event.target, reference: event.reference, at: now } };
     case 'start':
       return {
         ...state,

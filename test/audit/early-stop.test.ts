@@ -11,8 +11,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function config(fx: AuditFixture, earlyStop: boolean, mode: 'fixed' | 'compat'): AuditConfig {
   return {
-    target: fx.target,
-    reference: fx.reference,
+    target: { path: fx.target },
+    reference: { path: fx.reference },
     benchmarks: [{ name: 'gsm8k', task: 'gsm8k', path: fx.gsm8k }],
     samples: 12,
     seed: 3,
@@ -28,7 +28,8 @@ function config(fx: AuditFixture, earlyStop: boolean, mode: 'fixed' | 'compat'):
     strict: false,
     cache: { enabled: false, dir: join(root, 'cache') },
     outputs: [],
-    batchSize: 16,
+    onnx: { batchSize: 16 },
+    remote: {},
   };
 }
 

@@ -18,7 +18,7 @@ describe('detector registry', () => {
 
   it('parses specs with and without parameters', () => {
     expect(summary(parseDetectorSpec('min-k:k=0.3'))).toEqual({ id: 'min-k', version: 1, params: { k: 0.3 }, needs: {} });
-    expect(summary(parseDetectorSpec('min-k-plus-plus'))).toEqual({ id: 'min-k-plus-plus', version: 1, params: { k: 0.2 }, needs: {} });
+    expect(summary(parseDetectorSpec('min-k-plus-plus'))).toEqual({ id: 'min-k-plus-plus', version: 1, params: { k: 0.2 }, needs: { distribution: true } });
     expect(summary(parseDetectorSpec('lowercase'))).toEqual({ id: 'lowercase', version: 1, params: {}, needs: { lowercase: true } });
     expect(summary(createDetector('reference'))).toEqual({ id: 'reference', version: 1, params: {}, needs: { reference: true } });
   });

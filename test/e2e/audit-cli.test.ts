@@ -202,7 +202,7 @@ describe('exit codes', () => {
     expect(runCli(['audit', '--reference', fx.reference, '-b', `gsm8k=${fx.gsm8k}`])).toEqual({
       code: 1,
       stdout: '',
-      stderr: 'contam: no target model: pass --target <folder or hub id> or set "target" in contam.config.yaml\n',
+      stderr: 'contam: no target model: pass --target <folder, hub id or http://host:port/v1> or set "target" in contam.config.yaml\n',
     });
   });
 

@@ -48,7 +48,7 @@ function benchmark(name: string, task: string, detectors: DetectorResult[], extr
 }
 
 export const fixtureResults: AuditResults = {
-  schemaVersion: 1,
+  schemaVersion: 2,
   tool: { name: 'contam', version: '0.1.0' },
   partial: false,
   startedAt: '2025-01-31T09:15:02.000Z',
@@ -56,9 +56,8 @@ export const fixtureResults: AuditResults = {
   durationMs: 2_862_000,
   command: 'contam audit --target ./models/solar --reference ./models/llama-7b --benchmarks arc,gsm8k --detectors loss,min-k:k=0.2',
   config: {
-    target: './models/solar',
-    reference: './models/llama-7b',
-    dtype: 'q8',
+    target: { path: './models/solar' },
+    reference: { path: './models/llama-7b' },
     benchmarks: [
       { name: 'arc', task: 'arc', path: '/data/arc', split: 'test' },
       { name: 'gsm8k', task: 'gsm8k', path: '/data/gsm8k', split: 'test' },
@@ -78,11 +77,30 @@ export const fixtureResults: AuditResults = {
     strict: false,
     cache: { enabled: true, dir: '/root/.cache/contam' },
     outputs: [],
-    batchSize: 8,
+    onnx: { dtype: 'q8', batchSize: 8 },
+    remote: {},
   },
   models: {
-    target: { id: 'upstage/SOLAR-10.7B-Instruct-v1.0', path: '/models/solar', fingerprint: 'sha256:9f2c1a', layout: 'decoder-kv', dtype: 'q8' },
-    reference: { id: 'huggyllama/llama-7b', path: '/models/llama-7b', fingerprint: 'sha256:04be77', layout: 'decoder-kv', dtype: 'q8' },
+    target: {
+      kind: 'onnx',
+      id: 'upstage/SOLAR-10.7B-Instruct-v1.0',
+      location: '/models/solar',
+      fingerprint: 'sha256:9f2c1a',
+      weightsHashed: true,
+      contextLength: 4096,
+      vocabSize: 32000,
+      details: { layout: 'decoder-kv', dtype: 'q8' },
+    },
+    reference: {
+      kind: 'onnx',
+      id: 'huggyllama/llama-7b',
+      location: '/models/llama-7b',
+      fingerprint: 'sha256:04be77',
+      weightsHashed: true,
+      contextLength: 2048,
+      vocabSize: 32000,
+      details: { layout: 'decoder-kv', dtype: 'q8' },
+    },
   },
   benchmarks: [
     benchmark('arc', 'arc', [detector('loss', 0.06, 0.09, 'clean'), detector('min-k:k=0.2', 0.08, 0.1, 'clean')]),
@@ -100,6 +118,7 @@ export const fixtureResults: AuditResults = {
     ], { source: '/data/custom.jsonl', split: 'train', skippedReasons: [{ reason: 'empty text |`<i>`', count: 3 }] }),
   ],
   modelCalls: 61_402,
+  notes: [],
 };
 
 /** Deterministic per-sample records whose ranks lean low for the target (member-like) and stay uniform for the control. */

@@ -15,7 +15,7 @@ describe('resultsJson', () => {
     expect(resultsJson(reversed(fixtureResults) as typeof fixtureResults)).toBe(resultsJson(fixtureResults));
     const parsed = JSON.parse(resultsJson(fixtureResults));
     expect(Object.keys(parsed)).toEqual([
-      'schemaVersion', 'tool', 'partial', 'startedAt', 'finishedAt', 'durationMs', 'command', 'config', 'models', 'benchmarks', 'modelCalls',
+      'schemaVersion', 'tool', 'partial', 'startedAt', 'finishedAt', 'durationMs', 'command', 'config', 'models', 'benchmarks', 'modelCalls', 'notes',
     ]);
     expect(Object.keys(parsed.benchmarks[0].detectors[0]).slice(0, 4)).toEqual(['detector', 'contamination', 'interval', 'nullRate']);
     expect(Object.keys(orderKeys({ zeta: 1, alpha: 2, high: 3, low: 4 }) as object)).toEqual(['low', 'high', 'alpha', 'zeta']);

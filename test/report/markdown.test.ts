@@ -91,7 +91,7 @@ describe('renderMarkdown', () => {
 
   it('ends with a reproducibility block holding fingerprints and the exact command', () => {
     const repro = tableAfter(md, '## Reproducibility');
-    expect(repro).toContainEqual(['Target', 'upstage/SOLAR-10.7B-Instruct-v1.0 at /models/solar, fingerprint sha256:9f2c1a, decoder-kv, q8']);
+    expect(repro).toContainEqual(['Target', 'upstage/SOLAR-10.7B-Instruct-v1.0, local ONNX, fingerprint sha256:9f2c1a (weights and tokenizer hashed); dtype q8, layout decoder-kv']);
     expect(repro).toContainEqual(['Seed', '0']);
     expect(md.endsWith(`\`\`\`sh\n${fixtureResults.command}\n\`\`\`\n`)).toBe(true);
     const sneaky = renderMarkdown({ ...fixtureResults, command: 'contam audit --name "```\n<img src=x>"' });

@@ -22,8 +22,8 @@ export const HOSTILE_TEXT =
   `${ESC}]0;owned\u0007 bell\u0007 back\u0008space car\rriage\nA: ok`;
 
 export const config: AuditConfig = {
-  target: 'acme/target-7b',
-  reference: 'acme/reference-7b',
+  target: { path: 'acme/target-7b' },
+  reference: { path: 'acme/reference-7b' },
   benchmarks: [
     { name: 'arc', task: 'arc', path: 'data/arc' },
     { name: 'mmlu', task: 'mmlu', path: 'data/mmlu' },
@@ -43,10 +43,20 @@ export const config: AuditConfig = {
   strict: false,
   cache: { enabled: false, dir: '.cache' },
   outputs: [],
-  batchSize: 4,
+  onnx: { batchSize: 4 },
+  remote: {},
 };
 
-const model = (id: string) => ({ id, path: `/models/${id}`, fingerprint: `fp-${id}`, layout: 'causal', dtype: 'fp32' });
+const model = (id: string): AuditResults['models']['target'] => ({
+  kind: 'onnx',
+  id,
+  location: `/models/${id}`,
+  fingerprint: `fp-${id}`,
+  weightsHashed: true,
+  contextLength: 2048,
+  vocabSize: 32000,
+  details: { layout: 'causal', dtype: 'fp32' },
+});
 export const models: AuditResults['models'] = { target: model('target'), reference: model('reference') };
 
 /** Rank s and loss score decide the suspicion order; the text makes the sample recognisable. */
@@ -148,7 +158,7 @@ export const runningEvents: readonly AuditEvent[] = [
 ];
 
 export const finalResults: AuditResults = {
-  schemaVersion: 1,
+  schemaVersion: 2,
   tool: { name: 'contam', version: '0.1.0' },
   partial: false,
   startedAt: '2025-01-01T00:00:00.000Z',
@@ -158,6 +168,7 @@ export const finalResults: AuditResults = {
   config,
   models,
   benchmarks: [result('arc', 0.08, 'clean', 4), result('mmlu', 0.33, 'suspicious', 3, 1), result('gsm8k', 0.67, 'contaminated', 3)],
+  notes: [],
   modelCalls: 100,
 };
 

@@ -10,7 +10,7 @@ describe('reduce', () => {
   it('tracks every benchmark while the audit runs', () => {
     const state = replay(runningEvents);
     expect(state.done).toBe(false);
-    expect(state.config?.target).toBe('acme/target-7b');
+    expect(state.config?.target).toEqual({ path: 'acme/target-7b' });
     expect(
       state.benchmarks.map((b) => ({
         name: b.name,

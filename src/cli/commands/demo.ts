@@ -25,8 +25,8 @@ Examples:
 
 export function demoConfig(demo: Awaited<ReturnType<typeof prepareDemo>>, cacheDir: string, options: { cache: boolean; outDir: string }): AuditConfig {
   return {
-    target: demo.targetDir,
-    reference: demo.referenceDir,
+    target: { path: demo.targetDir },
+    reference: { path: demo.referenceDir },
     benchmarks: demo.benchmarks,
     ...DEFAULTS,
     // lowercase is left out: the demo vocabulary is case-sensitive words, lowercased names become <unk>.

@@ -2,23 +2,34 @@
 import { parse, stdio, type Output } from '../args.js';
 import { FatalError } from '../../errors.js';
 import { openModel } from '../../models/onnx/open.js';
+import { isUrl } from '../../models/registry.js';
+import { openRemoteBackend, type RemoteBackend } from '../../models/remote/backend.js';
 import { describeSignature } from '../../models/onnx/signature.js';
 
-export const help = `Usage: contam inspect <model> [--dtype fp32|fp16|q8|...] [--json]
+export const help = `Usage: contam inspect <model|url> [--dtype fp32|fp16|q8|...] [--model NAME] [--tokenizer FILE] [--json]
 
 Shows how contam reads a model: the layout and files found, the ONNX inputs and outputs
 with shapes, the KV-cache convention, dtype, vocabulary and context sizes, special tokens,
 and the fingerprint (sha256 of weights + tokenizer files) that keys the cache.
 <model> is a local folder or a Hugging Face model id already in the local hub cache.
+For an engine URL (vLLM or another OpenAI-compatible server) it shows the served model,
+max_model_len, the engine version, how many prompt log-probs per position it allows, the
+capabilities contam derives from that, and, with --tokenizer, whether a local tokenizer.json
+tokenizes like the server. The API key comes from CONTAM_API_KEY or OPENAI_API_KEY.
 
 Examples:
   contam inspect ./models/gpt2-onnx
-  contam inspect Xenova/gpt2 --dtype q8 --json`;
+  contam inspect Xenova/gpt2 --dtype q8 --json
+  contam inspect http://127.0.0.1:8000/v1 --tokenizer ./solar/tokenizer.json`;
 
 export async function run(argv: string[], io: Output = stdio): Promise<void> {
-  const { values, positionals } = parse('inspect', argv, { dtype: { type: 'string' }, json: { type: 'boolean' } });
+  const { values, positionals } = parse('inspect', argv, { dtype: { type: 'string' }, model: { type: 'string' }, tokenizer: { type: 'string' }, json: { type: 'boolean' } });
   if (values.help) return io.out(help);
-  if (positionals.length !== 1) throw new FatalError('contam inspect: expected one model folder or hub id (see contam inspect --help)');
+  if (positionals.length !== 1) throw new FatalError('contam inspect: expected one model folder, hub id or URL (see contam inspect --help)');
+  if (isUrl(positionals[0])) {
+    const backend = await openRemoteBackend({ url: positionals[0], model: values.model, tokenizer: values.tokenizer }, {}, 'inspected');
+    return inspectRemote(backend, !!values.json, io);
+  }
   const model = await openModel(positionals[0], { dtype: values.dtype });
   try {
     const sig = model.opened.signature;
@@ -68,4 +79,49 @@ export async function run(argv: string[], io: Output = stdio): Promise<void> {
   } finally {
     await model.close();
   }
+}
+
+function inspectRemote(backend: RemoteBackend, json: boolean, io: Output): void {
+  const p = backend.probe;
+  const caps = backend.capabilities;
+  const info = {
+    url: p.baseUrl,
+    model: p.model,
+    served: p.served,
+    engineVersion: p.engineVersion,
+    maxModelLen: p.maxModelLen,
+    maxLogprobs: p.maxLogprobs,
+    vocabSize: p.vocabSize,
+    tokenizer: p.tokenizer,
+    apiKey: p.apiKey === 'none' ? 'none' : `from ${p.apiKeyEnv}`,
+    capabilities: {
+      promptLogprobs: true,
+      fullDistribution: caps.distribution,
+      detectors: caps.distribution ? 'all' : 'all but min-k-plus-plus',
+      sampling: caps.samplingNote,
+    },
+    fingerprint: backend.info().fingerprint,
+    weightsHashed: false,
+  };
+  if (json) return io.out(JSON.stringify(info, null, 2));
+  const cap = p.maxLogprobs === -1 ? 'no cap (--max-logprobs -1)' : p.maxLogprobs === null ? 'unknown' : `${p.maxLogprobs} per position (--max-logprobs ${p.maxLogprobs})`;
+  const tok =
+    p.tokenizer.source === 'local'
+      ? `local ${p.tokenizer.path}, matches the server on a probe text`
+      : 'the server\'s /tokenize (pass --tokenizer FILE to check a local tokenizer.json against it)';
+  io.out(
+    [
+      `url           ${p.baseUrl}`,
+      `model         ${p.model}${p.served.length > 1 ? ` (serves ${p.served.join(', ')})` : ''}`,
+      `engine        ${p.engineVersion ? `version ${p.engineVersion}` : 'version not reported'}`,
+      `context       ${p.maxModelLen ?? 'not reported (2048 assumed)'}`,
+      `vocab         ${p.vocabSize ?? 'not reported'}`,
+      `log-probs     ${cap}`,
+      `tokenizer     ${tok}; hash ${p.tokenizer.hash.slice(0, 16)}`,
+      `api key       ${info.apiKey}`,
+      `detectors     ${caps.distribution ? 'all (the whole next-token distribution is available)' : `all but min-k-plus-plus: ${caps.distributionHint}`}`,
+      `neighbours    ${caps.samplingNote}`,
+      `fingerprint   ${info.fingerprint} (URL, served model, context length, tokenizer; remote weights are not hashed)`,
+    ].join('\n'),
+  );
 }

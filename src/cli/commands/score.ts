@@ -1,10 +1,10 @@
 /** contam score <model> <text...>: how a model sees a text, token by token, numbers users can check by hand. */
 import { parse, stdio, type Output } from '../args.js';
 import { FatalError } from '../../errors.js';
-import { openModel } from '../../models/onnx/open.js';
+import { openBackend, parseModelSpec, withServedModel } from '../../models/registry.js';
 import { sanitizeLogLine as sanitizeLine } from '../../ui/sanitize.js';
 
-export const help = `Usage: contam score <model> <text...> [--dtype D] [--json]
+export const help = `Usage: contam score <model|url> <text...> [--dtype D] [--json]
 
 Prints each token of each text with its id, its log-prob under the model, and the mean and
 standard deviation of log-prob under the model's next-token distribution at that position
@@ -12,23 +12,30 @@ standard deviation of log-prob under the model's next-token distribution at that
 
 Examples:
   contam score ./models/gpt2-onnx "The capital of France is Paris."
-  contam score ./models/gpt2-onnx "2 + 2 = 4" --json`;
+  contam score ./models/gpt2-onnx "2 + 2 = 4" --json
+  contam score http://127.0.0.1:8000/v1 "The capital of France is Paris."   # a vLLM server`;
 
 export async function run(argv: string[], io: Output = stdio): Promise<void> {
-  const { values, positionals } = parse('score', argv, { dtype: { type: 'string' }, json: { type: 'boolean' } });
+  const { values, positionals } = parse('score', argv, { dtype: { type: 'string' }, model: { type: 'string' }, json: { type: 'boolean' } });
   if (values.help) return io.out(help);
   if (positionals.length < 2) throw new FatalError('contam score: expected a model and at least one text (see contam score --help)');
   const [spec, ...texts] = positionals;
-  const model = await openModel(spec, { dtype: values.dtype });
+  const model = await openBackend(withServedModel(parseModelSpec(spec), values.model), { onnx: { dtype: values.dtype } });
   try {
-    const scores = await model.scoreTexts(texts);
-    const rows = scores.map((s) => ({
-      tokens: s.ids.map((id, t) => ({
-        id,
-        text: model.tokenizer.tokenText(id),
-        ...(t === 0 ? {} : { logprob: s.logprob[t], mean: s.mean[t], std: s.std[t] }),
-      })),
-    }));
+    // An engine that caps prompt log-probs gives no mean and std: those columns then read '-'.
+    const scores = await model.score(await model.tokenize(texts), { distribution: model.capabilities.distribution });
+    const rows = await Promise.all(
+      scores.map(async (s) => {
+        const shown = await model.tokenTexts(s.ids);
+        return {
+          tokens: s.ids.map((id, t) => ({
+            id,
+            text: shown[t],
+            ...(t === 0 ? {} : { logprob: s.logprob[t], ...(Number.isNaN(s.mean[t]) ? {} : { mean: s.mean[t], std: s.std[t] }) }),
+          })),
+        };
+      }),
+    );
     if (values.json) return io.out(JSON.stringify(texts.length === 1 ? rows[0] : rows));
     rows.forEach((row, i) => {
       io.out(`text ${i + 1}: ${sanitizeLine(texts[i])}`);

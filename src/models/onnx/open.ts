@@ -8,6 +8,7 @@ import { sampleContinuations } from './sampling.js';
 import { firstNonFinite, scoreSequences } from './scoring.js';
 import { openSession, type OpenedSession } from './session.js';
 import { loadTokenizer } from '../tokenizer.js';
+import { ModelOutputError } from '../backend.js';
 import type { LanguageModel, SampleOptions, TokenScores, Tokenizer } from '../types.js';
 
 export interface OpenOptions {
@@ -30,7 +31,6 @@ export interface OpenedModel extends LanguageModel {
   sampleIds(prefix: readonly number[], options: SampleOptions): Promise<number[][]>;
 }
 
-export class ModelOutputError extends Error {}
 
 function contextLength(files: ModelFiles): number {
   const config = readOptionalJson(files.dir, 'config.json');
