@@ -119,7 +119,7 @@ export async function runSample(work: SampleWork, sample: Sample): Promise<{ rec
   const examples: NeighbourRecord[] = [];
   let scored = 0;
   for (const [chunk, n] of chunkSizes(M, work.firstChunk).entries()) {
-    const texts = await reference.sample(prefixIds, { ...plan.sampling, n, seed: deriveSeed(plan.sampling.seed, `chunk ${chunk}`) });
+    const texts = await reference.sample({ ids: prefixIds, text: plan.prefix.prefix }, { ...plan.sampling, n, seed: deriveSeed(plan.sampling.seed, `chunk ${chunk}`) });
     const limit = plan.truncation.neighbours;
     const [nt, nr] = await bothSeats(work, () => scoreTexts(target, texts, limit, needs), () => scoreTexts(reference, texts, limit, needs));
     texts.forEach((neighbour, j) => {

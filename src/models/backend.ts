@@ -63,6 +63,11 @@ export interface Traffic {
   readonly clientMs: number;
 }
 
+export interface SamplePrefix {
+  readonly ids: readonly number[];
+  readonly text: string;
+}
+
 export interface ModelBackend {
   info(): BackendInfo;
   readonly capabilities: BackendCapabilities;
@@ -73,10 +78,10 @@ export interface ModelBackend {
   /** Per-token log-probs of exactly these ids; a per-sequence problem (e.g. -inf) throws ModelOutputError. */
   score(sequences: readonly (readonly number[])[], options: ScoreOptions): Promise<TokenScores[]>;
   /**
-   * options.n continuations of the prefix, each returned as the whole neighbour text (the prefix's
-   * text followed by the continuation's, special tokens skipped).
+   * options.n continuations of the prefix (its ids, and the text they were made from), each returned
+   * as the whole neighbour text: the prefix followed by the continuation, special tokens skipped.
    */
-  sample(prefix: readonly number[], options: SampleOptions): Promise<string[]>;
+  sample(prefix: SamplePrefix, options: SampleOptions): Promise<string[]>;
   traffic?(): Traffic;
   close(): Promise<void>;
 }

@@ -91,10 +91,10 @@ describe('remote backend against a vLLM-format loopback server', () => {
     const remote = await openRemoteBackend({ url: capped.url });
     const [prefix] = await remote.tokenize(['the water is']);
     const options = { n: 4, maxNewTokens: 6, minNewTokens: 1, temperature: 1, topK: 50, topP: 1, seed: 7 };
-    const a = await remote.sample(prefix, options);
+    const a = await remote.sample({ ids: prefix, text: 'the water is' }, options);
     expect(a).toHaveLength(4);
     for (const text of a) expect(text.startsWith('the water is')).toBe(true);
-    expect(await remote.sample(prefix, options)).toEqual(a);
+    expect(await remote.sample({ ids: prefix, text: 'the water is' }, options)).toEqual(a);
     const body = JSON.parse(capped.log.filter((e) => e.path === '/v1/completions').at(-1)!.body);
     expect(body).toMatchObject({ n: 4, seed: 7, temperature: 1, top_k: 50, top_p: 1, min_p: 0, max_tokens: 6, min_tokens: 1 });
   });
@@ -115,5 +115,44 @@ describe('remote backend against a vLLM-format loopback server', () => {
     await expect(openRemoteBackend({ url }, { retryDelay: 0.01 })).rejects.toThrow(`${url.replace(/\/v1$/, '')}/v1/models: connection refused (is the server running?) (gave up after 3 attempts; results so far are cached, rerun to resume)`);
     const remote = await openRemoteBackend({ url: capped.url });
     await expect(remote.score([Array.from({ length: 80 }, () => 5)], { distribution: false })).rejects.toThrow(`text has 80 tokens; ${capped.url} serves "fixture" with max_model_len 64`);
+  });
+});
+
+/** A server like `target` but without the routes named: they answer 404, as FastAPI does for a route it lacks. */
+async function withoutRoutes(target: VllmServer, missing: readonly string[]): Promise<{ url: string; close(): Promise<void> }> {
+  const { createServer } = await import('node:http');
+  const server = createServer(async (req, res) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (missing.includes(path)) {
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"detail":"Not Found"}');
+      return;
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const answer = await fetch(`http://127.0.0.1:${target.port}${req.url}`, { method: req.method, headers: { 'content-type': 'application/json' }, body: req.method === 'POST' ? Buffer.concat(chunks) : undefined });
+    res.writeHead(answer.status, { 'content-type': 'application/json' }).end(await answer.text());
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const port = (server.address() as { port: number }).port;
+  return { url: `http://127.0.0.1:${port}/v1`, close: () => new Promise((done) => server.close(() => done())) };
+}
+
+describe('remote backend on servers with less than vLLM', () => {
+  it('without /tokenize or /version: ids come from the prompt_token_ids of a completions answer, scores unchanged', async () => {
+    const proxy = await withoutRoutes(capped, ['/tokenize', '/detokenize', '/version']);
+    try {
+      const remote = await openRemoteBackend({ url: proxy.url });
+      expect(remote.probe.tokenizer.source).toBe('completions');
+      expect(remote.probe.engineVersion).toBeNull();
+      const ids = await remote.tokenize(TEXTS);
+      expect(ids).toEqual(await local.tokenize(TEXTS));
+      const [r, l] = [await remote.score(ids, { distribution: false }), await local.score(ids, { distribution: false })];
+      r.forEach((s, i) => expectClose(s.logprob, l[i].logprob, 1e-4));
+      // Token texts come from the log-probs' decoded tokens (a token never met would be shown as ⟨id⟩).
+      const shown = await remote.tokenTexts(ids[0]);
+      for (const text of shown.slice(1)) expect(text).not.toMatch(/^⟨\d+⟩$/);
+    } finally {
+      await proxy.close();
+    }
   });
 });

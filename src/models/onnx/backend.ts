@@ -36,8 +36,8 @@ export function onnxBackend(model: OpenedModel): ModelBackend {
     // The in-graph head always returns the distribution's moments: asking for less saves nothing.
     score: (sequences) => model.scoreIds(sequences),
     async sample(prefix, options) {
-      const continuations = await model.sampleIds(prefix, options);
-      return continuations.map((c) => tok().decode([...prefix, ...c], { skipSpecialTokens: true }));
+      const continuations = await model.sampleIds(prefix.ids, options);
+      return continuations.map((c) => tok().decode([...prefix.ids, ...c], { skipSpecialTokens: true }));
     },
     close: () => model.close(),
   };

@@ -36,8 +36,6 @@ export function sampleBody(model: string, prefix: readonly number[], o: SampleOp
     top_k: o.topK && o.topK > 0 ? o.topK : -1,
     min_p: 0,
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
-    skip_special_tokens: true,
-    return_token_ids: true,
   };
 }
 
@@ -46,6 +44,7 @@ interface Choice {
   readonly text?: unknown;
   readonly prompt_logprobs?: unknown;
   readonly token_ids?: unknown;
+  readonly prompt_token_ids?: unknown;
 }
 
 /** The choices of a completions answer, in index order. */
@@ -101,16 +100,14 @@ function moments(entry: Record<string, { logprob?: unknown }>, position: number,
   return [mu, Math.sqrt(spread)];
 }
 
-/** The generated text of each choice (sampling), in index order, and how many tokens it took. */
+/** The generated text of each choice (sampling), in index order, and how many tokens they took (usage). */
 export function sampledTexts(json: unknown, n: number): { texts: string[]; tokens: number } {
-  const choices = choicesOf(json, n);
-  let tokens = 0;
-  const texts = choices.map((c, i) => {
+  const texts = choicesOf(json, n).map((c, i) => {
     if (typeof c.text !== 'string') throw new WireError(`choices[${i}].text is not a string`);
-    if (Array.isArray(c.token_ids)) tokens += c.token_ids.length;
     return c.text;
   });
-  return { texts, tokens };
+  const tokens = (json as { usage?: { completion_tokens?: unknown } })?.usage?.completion_tokens;
+  return { texts, tokens: typeof tokens === 'number' ? tokens : 0 };
 }
 
 /** vLLM's refusal of a log-prob count over --max-logprobs: the count asked (the vocabulary, for -1) and the cap. */
