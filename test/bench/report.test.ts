@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { markdownReport, median, spread, type BenchResults } from '../../src/bench/report.js';
+import { markdownReport, median, spread, type BenchResults } from '../../bench/report.js';
 
 const results: BenchResults = {
   schemaVersion: 1,

@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveModel } from '../../src/models/resolve.js';
+import { resolveModel } from '../../src/models/onnx/resolve.js';
 import { openModel } from '../../src/models/onnx/open.js';
 import { writeGpt2Fixture } from '../../src/onnx/gpt2-fixture.js';
 

@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { FatalError } from '../../errors.js';
 import { fingerprintFiles } from '../fingerprint.js';
 import { numberAt, readOptionalJson } from '../files.js';
-import { resolveModel, type ModelFiles } from '../resolve.js';
+import { resolveModel, type ModelFiles } from './resolve.js';
 import { sampleContinuations } from './sampling.js';
 import { firstNonFinite, scoreSequences } from './scoring.js';
 import { openSession, type OpenedSession } from './session.js';

@@ -6,7 +6,7 @@
  * there, so the child's peak holds nothing the audit itself would not).
  */
 import { readFileSync } from 'node:fs';
-import { runAudit } from '../audit/run.js';
+import { runAudit } from '../src/audit/run.js';
 import { benchAuditConfig } from './audit-config.js';
 
 /**

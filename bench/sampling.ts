@@ -3,7 +3,7 @@
  * number of new tokens so every runtime does the same work), through contam's batched KV-cache
  * sampler, contam one sequence at a time, and transformers.js (as written, and prefix tiled to n).
  */
-import type { OpenedModel } from '../models/onnx/open.js';
+import type { OpenedModel } from '../src/models/onnx/open.js';
 import { flopsPerPosition, type BenchModelSpec } from './models.js';
 import type { Workload, WorkloadRun } from './scoring.js';
 import type { TjsRunner } from './transformers-js.js';

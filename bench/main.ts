@@ -14,7 +14,7 @@
 import { cpus, totalmem, availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { openModel, type OpenedModel } from '../models/onnx/open.js';
+import { openModel, type OpenedModel } from '../src/models/onnx/open.js';
 import { openCeiling, type CeilingProbe } from './ceiling.js';
 import { GPT2_MINI, GPT2_SMALL, nonEmbeddingParams, prepareModel, type BenchModel } from './models.js';
 import { markdownReport, median, spread, writeResults, type BenchResults, type ConfigResult, type GoalResult, type ModelResult, type RatioResult, type RunRecord } from './report.js';

@@ -1,7 +1,7 @@
 /** An AuditConfig for the bench's audit-level measurements, from the CLI's shipped defaults. */
-import type { AuditConfig, BenchmarkSpec } from '../audit/types.js';
-import { DEFAULTS } from '../cli/config.js';
-import { parseModelSpec, type ModelSpec } from '../models/registry.js';
+import type { AuditConfig, BenchmarkSpec } from '../src/audit/types.js';
+import { DEFAULTS } from '../src/cli/config.js';
+import { parseModelSpec, type ModelSpec } from '../src/models/registry.js';
 
 type BenchOver = Omit<Partial<AuditConfig>, 'target' | 'reference'> & { benchmarks: readonly BenchmarkSpec[]; target: string | ModelSpec; reference: string | ModelSpec };
 

@@ -5,9 +5,9 @@
  * pre-pack B exactly as it does for model weights.
  */
 import { availableParallelism } from 'node:os';
-import { GraphBuilder } from '../onnx/graph-builder.js';
-import { ort } from '../models/onnx/session.js';
-import { mulberry32, fillNormal } from '../onnx/prng.js';
+import { GraphBuilder } from '../src/onnx/graph-builder.js';
+import { ort } from '../src/models/onnx/session.js';
+import { mulberry32, fillNormal } from '../src/onnx/prng.js';
 
 export const CEILING_SHAPE = { m: 512, k: 768, n: 3072 } as const;
 

@@ -4,9 +4,9 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { FatalError } from '../errors.js';
-import { findInHubCache, hubCacheDirs } from '../util/hub-cache.js';
-import { readOptionalJson, stringAt } from './files.js';
+import { FatalError } from '../../errors.js';
+import { findInHubCache, hubCacheDirs } from '../../util/hub-cache.js';
+import { readOptionalJson, stringAt } from '../files.js';
 
 export type Layout = 'optimum' | 'transformers.js' | 'onnxruntime-genai';
 

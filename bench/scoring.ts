@@ -3,8 +3,8 @@
  * several batch shapes (the levers), and through transformers.js (forward pass + the JS log-softmax
  * a tool built on it must do). Every configuration scores the same token ids.
  */
-import { scoreSequences, type ScoringOptions } from '../models/onnx/scoring.js';
-import type { OpenedModel } from '../models/onnx/open.js';
+import { scoreSequences, type ScoringOptions } from '../src/models/onnx/scoring.js';
+import type { OpenedModel } from '../src/models/onnx/open.js';
 import { flopsPerPosition, type BenchModelSpec } from './models.js';
 import type { TjsRunner } from './transformers-js.js';
 

@@ -5,9 +5,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadBenchmark, selectSamples } from '../benchmarks/load.js';
-import { DEFAULT_WORDS } from '../onnx/fixture-tokenizer.js';
-import { createRng } from '../util/rng.js';
+import { loadBenchmark, selectSamples } from '../src/benchmarks/load.js';
+import { DEFAULT_WORDS } from '../src/onnx/fixture-tokenizer.js';
+import { createRng } from '../src/util/rng.js';
 import { sharedDataDir } from './models.js';
 
 export interface BenchTexts {

@@ -8,9 +8,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { runAudit, type AuditOutput } from '../audit/run.js';
-import { demoConfig } from '../cli/commands/demo.js';
-import { prepareDemo } from '../demo/prepare.js';
+import { runAudit, type AuditOutput } from '../src/audit/run.js';
+import { demoConfig } from '../src/cli/commands/demo.js';
+import { prepareDemo } from '../src/demo/prepare.js';
 import type { HookResult } from './report.js';
 
 export interface EarlyStoppingOptions {
