@@ -20,11 +20,11 @@ export interface HeaderProps {
   readonly startedAt?: number;
 }
 
-/** "target 3 in flight · 1,240 tok/s · 2 retries": one engine's load, its rate averaged since the start. */
+/** "target 3 in flight · 1,240 tok/s · 2 retries": one engine's load, its rate averaged since the start (requests are in results.json). */
 function trafficText(role: string, t: Traffic | undefined, seconds: number): string | undefined {
   if (!t) return undefined;
   const rate = seconds > 0 ? Math.round((t.scoredTokens + t.sampledTokens) / seconds) : 0;
-  return `${role} ${t.inFlight} in flight · ${rate.toLocaleString('en-US')} tok/s · ${t.requests} requests · ${t.retries} retr${t.retries === 1 ? 'y' : 'ies'}`;
+  return `${role} ${t.inFlight} in flight · ${rate.toLocaleString('en-US')} tok/s · ${t.retries} retr${t.retries === 1 ? 'y' : 'ies'}`;
 }
 
 /** Who is audited against whom, and how: target, reference, mode, seed, detectors. */
