@@ -24,6 +24,7 @@ import { benchTexts } from './texts.js';
 import { openTransformersJs, packageVersion, type TjsRunner } from './transformers-js.js';
 import { measureEarlyStopping } from './early-stopping.js';
 import { measurePeakMemory } from './peak-memory.js';
+import { ENGINE_PREFILL_TOK_S, measureRemote } from './remote.js';
 
 interface Args {
   quick: boolean;
@@ -213,7 +214,7 @@ async function benchModel(bm: BenchModel, args: Args, texts: readonly string[]):
   return { result, prefixTokens: prefix.length, tokens };
 }
 
-function goals(primary: ModelResult, quick: boolean, early: BenchResults['earlyStopping'], memory: BenchResults['peakMemory']): GoalResult[] {
+function goals(primary: ModelResult, quick: boolean, early: BenchResults['earlyStopping'], memory: BenchResults['peakMemory'], remote: BenchResults['remote']): GoalResult[] {
   const cfg = (name: string) => primary.configs.find((c) => c.name.startsWith(name));
   const rat = (name: string) => primary.ratios.find((r) => r.name.startsWith(name));
   const where = quick ? ` (${primary.name}; --quick: not the GPT-2-small model)` : '';
@@ -246,7 +247,41 @@ function goals(primary: ModelResult, quick: boolean, early: BenchResults['earlyS
     measured: typeof memory.measured === 'string' ? memory.measured : peak !== undefined ? `${(peak / 1e6).toFixed(0)} MB` : String(memory.reason ?? 'pending'),
     status: memory.status === 'pending' ? 'pending' : peak !== undefined && limit !== undefined && peak <= limit ? 'met' : 'not met',
   });
+  out.push(...remoteGoals(remote));
   return out;
+}
+
+/** The engine rows: scores equal to local, Min-K%++'s cost per position, and the client's share of an audit. */
+function remoteGoals(remote: BenchResults['remote']): GoalResult[] {
+  if (remote.status !== 'measured') return [{ goal: "engine client's share of an audit's wall time", target: '<= 5%', measured: String(remote.reason ?? 'pending'), status: 'pending' }];
+  const s = remote.scoring as Record<string, number>;
+  const f = remote.fullVocabulary as Record<string, number>;
+  const a = remote.audit as Record<string, number> & { withMinKPlusPlus: Record<string, number> };
+  const k = a.withMinKPlusPlus;
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  return [
+    {
+      goal: 'engine scoring (loopback vLLM-format server) equals local scoring of the same model',
+      target: '<= 1e-4',
+      measured: `max |diff| ${s.maxLogprobDifference.toExponential(1)}; ${s.remoteTokPerSec.toFixed(0)} vs ${s.localTokPerSec.toFixed(0)} tok/s local`,
+      status: s.maxLogprobDifference <= 1e-4 ? 'met' : 'not met',
+    },
+    {
+      goal: `Min-K%++ through an engine (prompt_logprobs -1, vocab ${f.vocab}): exact, its cost per position`,
+      target: 'exact (<= 1e-4)',
+      measured: `max |diff| of mean/std ${f.maxMomentDifference.toExponential(1)}; ${f.megabytesPerPosition.toFixed(2)} MB of JSON and ${f.msPerPosition.toFixed(0)} ms per position (client ${f.clientMsPerPosition.toFixed(0)} ms)`,
+      status: f.maxMomentDifference <= 1e-4 ? 'met' : 'not met',
+    },
+    {
+      goal: `engine client cost (HTTP, JSON, tokenisation) <= 5% of an audit's wall time (${a.samples} samples x 100 neighbours, both models served, default engine settings)`,
+      target: '<= 5%',
+      measured:
+        `${pct(a.clientShare)} (${(a.clientMs / 1000).toFixed(2)} s of ${(a.wallMs / 1000).toFixed(1)} s, ${a.requests} requests; contam busy ${pct(a.busyMs / a.wallMs)}); ` +
+        `${(remote.clientUsPerAuditToken as number).toFixed(1)} µs per token (${s.clientUsPerToken.toFixed(1)} when only scoring), ${pct(remote.projectedClientShare as number)} beside a ${remote.engineTokPerSec} tok/s engine; ` +
+        `with Min-K%++: ${pct(k.clientShare)} (${k.megabytes.toFixed(0)} MB for ${k.samples} samples)`,
+      status: a.clientShare <= 0.05 ? 'met' : 'not met',
+    },
+  ];
 }
 
 async function main(): Promise<void> {
@@ -271,6 +306,8 @@ async function main(): Promise<void> {
   const primary = prepared[0];
   const earlyStopping = args.audit ? await measureEarlyStopping({ cacheDir: args.cache, quick: args.quick, log }) : { status: 'pending' as const, reason: 'skipped (--no-audit)' };
   const peakMemory = args.audit ? await measurePeakMemory({ model: primary, reference: prepared[prepared.length - 1], quick: args.quick, log }) : { status: 'pending' as const, reason: 'skipped (--no-audit)' };
+  const small = prepared[prepared.length - 1];
+  const remote = args.audit ? await measureRemote({ model: small, texts: texts.slice(0, args.quick ? 8 : 20), cacheDir: args.cache, quick: args.quick, log }) : { status: 'pending' as const, reason: 'skipped (--no-audit)' };
   const results: BenchResults = {
     schemaVersion: 1,
     startedAt: new Date(started).toISOString(),
@@ -294,11 +331,13 @@ async function main(): Promise<void> {
     models,
     earlyStopping,
     peakMemory,
-    goals: goals(models[0], args.quick, earlyStopping, peakMemory),
+    remote,
+    goals: goals(models[0], args.quick, earlyStopping, peakMemory, remote),
     notes: [
       'transformers.js 4.3.2 ignores num_return_sequences: generate returns one row (see its row in the sampling table); the fair comparison is the prefix tiled to a batch of 100.',
       'transformers.js loads the fixture\'s external data (model.onnx.data) without use_external_data_format: in Node it passes the model path to onnxruntime, which resolves the location stored in the graph; use_external_data_format: true would look for onnx/model.onnx_data instead and fail.',
       'Both runtimes sample with min_new_tokens = max_new_tokens so every row does the same work (40 new tokens).',
+      `Engine rows: the tests' vLLM-format loopback server (test/helpers/vllm-server.ts) runs in a child process on this machine's CPU, a forward pass per request and per sampled token (no KV cache), so it is far slower than a GPU engine; the client's share is read from this process's CPU time. The projected share puts the client's measured time per scored token beside ${ENGINE_PREFILL_TOK_S} tok/s of engine prefill (README: SOLAR 10.7B on one H100, an estimate from published figures).`,
       '"in session.run" is the share of wall time inside onnxruntime-node\'s run() (kernels plus copying outputs into JS); the rest is JS (feeds, KV row selection, sampling, log-softmax).',
     ],
   };

@@ -90,6 +90,7 @@ export interface BenchResults {
   readonly models: readonly ModelResult[];
   readonly earlyStopping: HookResult;
   readonly peakMemory: HookResult;
+  readonly remote: HookResult;
   readonly goals: readonly GoalResult[];
   readonly notes: readonly string[];
 }
@@ -158,7 +159,8 @@ export function markdownReport(r: BenchResults): string {
     }
   }
   const hook = (title: string, h: HookResult) => `${title}: ${h.status}${h.reason ? ` (${h.reason})` : ''}`;
-  lines.push('## Audit-level measurements', '', `- ${hook('Early stopping', r.earlyStopping)}`, `- ${hook('Peak memory', r.peakMemory)}`, '');
+  lines.push('## Audit-level measurements', '', `- ${hook('Early stopping', r.earlyStopping)}`, `- ${hook('Peak memory', r.peakMemory)}`, `- ${hook('Engine backend', r.remote)}`, '');
+  if (r.remote?.status === 'measured') lines.push('Engine backend (loopback server):', '', '```json', JSON.stringify(r.remote, null, 2), '```', '');
   if (r.notes.length) {
     lines.push('## Notes', '');
     for (const n of r.notes) lines.push(`- ${n}`);

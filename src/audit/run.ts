@@ -76,13 +76,21 @@ function cacheSettings(config: AuditConfig, target: ModelBackend, reference: Mod
  * is dropped instead, and the report says so.
  */
 export function fitDetectors(config: AuditConfig, target: ModelBackend, reference: ModelBackend): { config: AuditConfig; notes: string[] } {
-  const lacking = [target, reference].find((m) => !m.capabilities.distribution);
-  if (!lacking) return { config, notes: [] };
   const needing = config.detectors.filter((spec) => detectorSet([spec])[0].detector.needs.distribution);
   if (needing.length === 0) return { config, notes: [] };
-  const why = lacking.capabilities.distributionHint ?? `${lacking.info().location} gives no full next-token distribution`;
-  if (!config.defaultDetectors) {
-    throw new FatalError(`${needing.join(', ')} needs the whole next-token distribution at every position: ${why}; or leave ${needing.join(', ')} out of --detectors`);
+  const lacking = [target, reference].find((m) => !m.capabilities.distribution);
+  const costly = [target, reference].find((m) => m.capabilities.distributionCost !== undefined);
+  let why: string;
+  if (lacking) {
+    why = lacking.capabilities.distributionHint ?? `${lacking.info().location} gives no full next-token distribution`;
+    if (!config.defaultDetectors) {
+      throw new FatalError(`${needing.join(', ')} needs the whole next-token distribution at every position: ${why}; or leave ${needing.join(', ')} out of --detectors`);
+    }
+  } else if (costly && config.defaultDetectors) {
+    // Asked for by name it runs; by default it would multiply an engine audit's traffic a thousandfold.
+    why = `${costly.capabilities.distributionCost}; name it in --detectors to include it`;
+  } else {
+    return { config, notes: [] };
   }
   const detectors = config.detectors.filter((d) => !needing.includes(d));
   return {

@@ -18,6 +18,11 @@ export interface BackendCapabilities {
   readonly distribution: boolean;
   /** When `distribution` is false: the one setting that would provide it, for the refusal's message. */
   readonly distributionHint?: string;
+  /**
+   * When the distribution costs far more than the log-probs alone (an engine sends every vocabulary
+   * entry's log-prob at every position as JSON): why, for the note when a default detector is dropped.
+   */
+  readonly distributionCost?: string;
   /** Whether one seed gives the same neighbours again: always locally; on an engine, see `samplingNote`. */
   readonly reproducibleSampling: boolean;
   readonly samplingNote: string;

@@ -37,6 +37,7 @@ const results: BenchResults = {
   ],
   earlyStopping: { status: 'pending', reason: 'no engine' },
   peakMemory: { status: 'pending' },
+  remote: { status: 'pending' },
   goals: [{ goal: 'scoring >= 0.6', target: '>= 0.60', measured: '0.66', status: 'met' }],
   notes: ['a note'],
 };

@@ -3,7 +3,7 @@
  * export) opened through onnxruntime-node and @huggingface/tokenizers, full forward passes with empty
  * pasts, float64 log-softmax, vocab ranks and a seeded PRNG. No KV cache: the models are tiny.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
@@ -136,7 +136,9 @@ export async function loadServedModel(name: string, dir: string, maxModelLenOver
   const headDim = num(config.head_dim) ?? Math.max(1, Math.floor(width / heads));
   const kvHeads = num(config.num_key_value_heads) ?? heads;
 
-  const session = await ort.InferenceSession.create(join(dir, 'model.onnx'), sessionOptions);
+  // Optimum's layout (model.onnx) or transformers.js's (onnx/model.onnx), as the bench's models are written.
+  const graph = existsSync(join(dir, 'model.onnx')) ? join(dir, 'model.onnx') : join(dir, 'onnx', 'model.onnx');
+  const session = await ort.InferenceSession.create(graph, sessionOptions);
   const inputs = session.inputMetadata;
   if (!session.outputNames.includes('logits')) {
     await session.release();

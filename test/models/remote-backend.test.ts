@@ -87,6 +87,17 @@ describe('remote backend against a vLLM-format loopback server', () => {
     expect(fitted.notes[0]).toMatch(/^min-k-plus-plus left out of the default detectors: .*--max-logprobs -1.*\. Primary detector: loss\.$/);
   });
 
+  it('a server that gives the whole distribution keeps Min-K%++ when asked for, and leaves it out of the defaults for its cost', async () => {
+    const remote = await openRemoteBackend({ url: full.url });
+    const asked = { detectors: ['min-k-plus-plus', 'loss'] } as unknown as AuditConfig;
+    expect(fitDetectors(asked, remote, local)).toEqual({ config: asked, notes: [] });
+    const fitted = fitDetectors({ ...asked, defaultDetectors: true }, local, remote);
+    expect(fitted.config.detectors).toEqual(['loss']);
+    expect(fitted.notes[0]).toBe(
+      `min-k-plus-plus left out of the default detectors: ${full.url} would send every one of 256 vocabulary entries' log-probs at every position (about 18 kB of JSON per position); name it in --detectors to include it. Primary detector: loss.`,
+    );
+  });
+
   it('samples n continuations with the seed, each as the prefix text followed by the continuation', async () => {
     const remote = await openRemoteBackend({ url: capped.url });
     const [prefix] = await remote.tokenize(['the water is']);

@@ -28,7 +28,11 @@ export async function run(argv: string[], io: Output = stdio): Promise<void> {
   if (positionals.length !== 1) throw new FatalError('contam inspect: expected one model folder, hub id or URL (see contam inspect --help)');
   if (isUrl(positionals[0])) {
     const backend = await openRemoteBackend({ url: positionals[0], model: values.model, tokenizer: values.tokenizer }, {}, 'inspected');
-    return inspectRemote(backend, !!values.json, io);
+    try {
+      return inspectRemote(backend, !!values.json, io);
+    } finally {
+      await backend.close();
+    }
   }
   const model = await openModel(positionals[0], { dtype: values.dtype });
   try {

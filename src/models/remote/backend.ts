@@ -118,6 +118,7 @@ export async function openRemoteBackend(spec: RemoteSpec, options: RemoteOptions
     await tokens.open(spec.tokenizer);
     limit = await logprobLimit(client, base, served.model, (await tokens.tokenize(['Hello world'], true))[0], opening);
   } catch (error) {
+    client.close();
     throw fail(error);
   }
   const { model, maxModelLen, engineVersion } = served;
@@ -194,6 +195,7 @@ export async function openRemoteBackend(spec: RemoteSpec, options: RemoteOptions
     capabilities: {
       distribution,
       distributionHint: distribution ? undefined : limit.hint,
+      distributionCost: `${base} would send every one of ${vocabSize ?? 'its'} vocabulary entries' log-probs at every position (about ${jsonPerPosition(vocabSize)} of JSON per position)`,
       reproducibleSampling: false,
       samplingNote: 'drawn by the engine: the same seed repeats on the same server, version and hardware when its batches are invariant (VLLM_BATCH_INVARIANT=1), not otherwise',
       parallelSamples: client.options.concurrency,
@@ -225,8 +227,15 @@ export async function openRemoteBackend(spec: RemoteSpec, options: RemoteOptions
       }
     },
     traffic: () => client.traffic(),
-    close: async () => {},
+    close: async () => client.close(),
   };
+}
+
+/** About 70 bytes of JSON per vocabulary entry (id, logprob, rank, decoded token): 2.2 MB at 32k. */
+function jsonPerPosition(vocab: number | null): string {
+  if (vocab === null) return '70 bytes per vocabulary entry';
+  const bytes = vocab * 70;
+  return bytes >= 1e5 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.round(bytes / 1e3)} kB`;
 }
 
 /** Scoring requests: with the whole vocabulary one prompt each (about 2 MB of JSON per position at 32k); else batches. */

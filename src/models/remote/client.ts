@@ -5,6 +5,8 @@
  * (400, 401, 404, ...) is never retried: it comes back as an EngineHttpError for the backend to name.
  * The API key goes into the Authorization header and nowhere else: no message here ever carries a header.
  */
+import http from 'node:http';
+import https from 'node:https';
 import { FatalError, errorMessage } from '../../errors.js';
 import type { Traffic } from '../backend.js';
 
@@ -59,9 +61,9 @@ const RETRY_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 
 /** Why a fetch failed, as a short cause for the counters and the last message. */
 function failureCause(error: unknown): string {
-  const e = error as { name?: string; cause?: { code?: string; message?: string }; message?: string };
+  const e = error as { name?: string; code?: string; cause?: { code?: string; message?: string }; message?: string };
   if (e?.name === 'TimeoutError') return 'timeout';
-  const code = e?.cause?.code ?? '';
+  const code = e?.code ?? e?.cause?.code ?? '';
   if (code === 'ECONNREFUSED') return 'refused';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'dns';
   if (/ECONNRESET|EPIPE|UND_ERR_SOCKET|UND_ERR_CLOSED/.test(code) || /terminated|socket|other side closed/i.test(`${e?.message} ${e?.cause?.message}`)) return 'reset';
@@ -111,7 +113,17 @@ export class EngineClient {
     readonly root: string,
     private readonly apiKey: string | undefined,
     readonly options: ClientOptions,
-  ) {}
+  ) {
+    const agentOptions = { keepAlive: true, maxSockets: options.concurrency };
+    this.agent = root.startsWith('https:') ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+  }
+
+  private readonly agent: http.Agent;
+
+  /** Closes kept-alive connections, so the process can exit. */
+  close(): void {
+    this.agent.destroy();
+  }
 
   traffic(): Traffic {
     return { inFlight: this.active, ...this.counts, retryCauses: { ...this.causes } };
@@ -150,11 +162,8 @@ export class EngineClient {
   private async request(method: string, path: string, body: unknown, retries: number): Promise<JsonAnswer> {
     const url = `${this.root}${path}`;
     const started = performance.now();
-    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     this.counts.clientMs += performance.now() - started;
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (payload !== undefined) headers['content-type'] = 'application/json';
-    if (this.apiKey) headers.authorization = `Bearer ${this.apiKey}`;
     let last = '';
     for (let attempt = 0; ; attempt++) {
       let wait: number | undefined;
@@ -162,26 +171,26 @@ export class EngineClient {
       this.counts.requests++;
       let cause: string;
       try {
-        const res = await fetch(url, { method, headers, body: payload, signal: AbortSignal.timeout(this.options.timeoutMs) });
-        const text = await res.text();
-        this.counts.bytesReceived += text.length;
-        if (res.ok) {
+        const res = await this.exchange(method, path, payload);
+        this.counts.bytesReceived += res.body.length;
+        if (res.status >= 200 && res.status < 300) {
           const t0 = performance.now();
           try {
-            const json: unknown = text === '' ? null : JSON.parse(text);
-            return { json, bytes: text.length };
+            const text = res.body.toString('utf8');
+            return { json: text === '' ? null : (JSON.parse(text) as unknown), bytes: res.body.length };
           } catch (error) {
             cause = 'malformed';
-            last = describeCause(cause, `${text.length} bytes: ${errorMessage(error)}`);
+            last = describeCause(cause, `${res.body.length} bytes: ${errorMessage(error)}`);
           } finally {
             this.counts.clientMs += performance.now() - t0;
           }
         } else if (RETRY_STATUS.has(res.status)) {
+          const text = errorText(res.body.toString('utf8'));
           cause = String(res.status);
-          last = `HTTP ${res.status}${errorText(text) ? `: ${errorText(text)}` : ''}`;
-          wait = retryAfterMs(res.headers.get('retry-after'));
+          last = `HTTP ${res.status}${text ? `: ${text}` : ''}`;
+          wait = retryAfterMs(res.retryAfter);
         } else {
-          throw new EngineHttpError(url, res.status, errorText(text));
+          throw new EngineHttpError(url, res.status, errorText(res.body.toString('utf8')));
         }
       } catch (error) {
         if (error instanceof EngineHttpError) throw error;
@@ -198,5 +207,36 @@ export class EngineClient {
       const backoff = Math.min(RETRY_CAP_MS, this.options.retryBaseMs * 2 ** attempt) * Math.random();
       await sleep(wait ?? backoff);
     }
+  }
+
+  /**
+   * One HTTP exchange on a kept-alive connection (node:http costs a quarter of fetch's CPU per
+   * request, measured on the loopback server). A body cut short by a closed socket is an error.
+   */
+  private exchange(method: string, path: string, payload: Buffer | undefined): Promise<{ status: number; body: Buffer; retryAfter: string | null }> {
+    const target = new URL(`${this.root}${path}`);
+    const headers: Record<string, string | number> = { accept: 'application/json' };
+    if (payload) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = payload.length;
+    }
+    if (this.apiKey) headers.authorization = `Bearer ${this.apiKey}`;
+    const transport = target.protocol === 'https:' ? https : http;
+    return new Promise((resolve, reject) => {
+      const req = transport.request(target, { method, headers, agent: this.agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('aborted', () => reject(Object.assign(new Error('the connection closed before the whole answer arrived'), { code: 'ECONNRESET' })));
+        res.on('error', reject);
+        res.on('end', () => {
+          if (!res.complete) return reject(Object.assign(new Error('the connection closed before the whole answer arrived'), { code: 'ECONNRESET' }));
+          const retryAfter = res.headers['retry-after'];
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), retryAfter: typeof retryAfter === 'string' ? retryAfter : null });
+        });
+      });
+      req.setTimeout(this.options.timeoutMs, () => req.destroy(Object.assign(new Error('request timed out'), { name: 'TimeoutError' })));
+      req.on('error', reject);
+      req.end(payload);
+    });
   }
 }

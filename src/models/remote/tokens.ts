@@ -12,6 +12,9 @@ import type { Tokenizer } from '../types.js';
 import { EngineHttpError, type EngineClient } from './client.js';
 import { WireError, choicesOf } from './wire.js';
 
+/** Texts whose ids are kept: a few samples' worth of originals and neighbours. */
+const RECENT_TEXTS = 4096;
+
 export const PROBE_TEXT = 'The quick brown fox jumps over the lazy dog. 1234 + 5678 = 6912; naïve café, “quotes”.\n\tend';
 
 export interface TokenizerFacts {
@@ -68,7 +71,22 @@ export class RemoteTokens {
   async tokenize(texts: readonly string[], addSpecialTokens: boolean): Promise<number[][]> {
     const local = this.local;
     if (local) return texts.map((t) => local.encode(t, { addSpecialTokens }));
-    return Promise.all(texts.map((t) => this.serverTokenize(t, addSpecialTokens)));
+    return Promise.all(texts.map((t) => this.cachedTokenize(t, addSpecialTokens)));
+  }
+
+  /** A sample's text is tokenized several times (the length check, scoring, the control): one request each is enough. */
+  private readonly recent = new Map<string, Promise<number[]>>();
+
+  private cachedTokenize(text: string, addSpecialTokens: boolean): Promise<number[]> {
+    const key = `${addSpecialTokens ? 1 : 0}\0${text}`;
+    let ids = this.recent.get(key);
+    if (!ids) {
+      ids = this.serverTokenize(text, addSpecialTokens);
+      ids.catch(() => this.recent.delete(key));
+      this.recent.set(key, ids);
+      if (this.recent.size > RECENT_TEXTS) this.recent.delete(this.recent.keys().next().value as string);
+    }
+    return ids.then((x) => [...x]);
   }
 
   /** Display text per id; an id the server never spelled out is asked of /detokenize, else shown as ⟨id⟩. */
