@@ -201,6 +201,7 @@ export function resolveConfig(file: PartialConfig, flags: PartialConfig, cacheOv
   const cache = { ...((file.cache as object) ?? {}), ...((flags.cache as object) ?? {}) } as { enabled?: boolean; dir?: string };
   for (const key of ['target', 'reference'] as const) {
     if (merged[key] === undefined) throw new FatalError(`no ${key} model: pass --${key} <folder, hub id or http://host:port/v1> or set "${key}" in ${CONFIG_FILE}`);
+    if (typeof merged[key] === 'string') merged[key] = parseModelSpec(merged[key] as string);
     // --target-model / --reference-model name the served model of a URL given anywhere.
     const served = flags[`${key}Model`] as string | undefined;
     if (served !== undefined) {

@@ -52,6 +52,36 @@ describe('configuration', () => {
   });
 });
 
+describe('models served by an engine', () => {
+  it('a URL, or {url, model, apiKeyEnv, tokenizer}, beside a local folder; --target-model names the served model', () => {
+    const path = file('remote.yaml', 'target: { url: http://gpu:8000/v1, model: solar-instruct, apiKeyEnv: SOLAR_KEY }\nreference: http://gpu:8001/v1\nbenchmarks:\n  gsm8k: ./g.jsonl\nremote: { concurrency: 32, timeout: 60 }\n');
+    const fromFile = readConfigFile(path);
+    const config = resolveConfig(fromFile, flagsToPartial({ 'reference-model': 'solar-base', retries: '3' }, undefined));
+    expect(config.target).toEqual({ url: 'http://gpu:8000/v1', model: 'solar-instruct', apiKeyEnv: 'SOLAR_KEY' });
+    expect(config.reference).toEqual({ url: 'http://gpu:8001/v1', model: 'solar-base' });
+    expect(config.remote).toEqual({ concurrency: 32, timeout: 60, retries: 3, retryDelay: 0.5 });
+    expect(config.onnx).toEqual({ batchSize: 16 });
+    expect(resolveConfig(fromFile, flagsToPartial({ target: './local-model' }, undefined)).target).toEqual({ path: './local-model' });
+  });
+
+  it.each([
+    ['target: { url: ftp://gpu/v1 }\n', 'key "target.url": expected an http:// or https:// URL such as http://127.0.0.1:8000/v1, found "ftp://gpu/v1"'],
+    ['target: { url: http://gpu/v1, path: ./m }\n', 'key "target": expected exactly one of path (a local model) or url (a served model)'],
+    ['target: { url: http://gpu/v1, key: abc }\n', 'key "target.key": expected one of path, url, model, apiKeyEnv, tokenizer, found "key"'],
+    ['remote: { concurrency: 0 }\n', 'key "remote.concurrency": expected an integer >= 1, found 0'],
+    ['onnx: { dtype: fp64 }\n', 'key "onnx.dtype": expected one of fp32, fp16, q8, int8, uint8, q4, q4f16, bnb4, found "fp64"'],
+  ])('rejects %j in one line naming the key', (yaml, message) => {
+    const path = file('bad-remote.yaml', yaml);
+    expect(() => readConfigFile(path)).toThrow(`${path}: ${message}`);
+  });
+
+  it('flags name themselves: --target-model on a local model, --concurrency 0', () => {
+    const local = { target: './t', reference: './r', benchmarks: [{ name: 'arc', task: 'arc', path: './a' }] };
+    expect(() => resolveConfig(local, flagsToPartial({ 'target-model': 'x' }, undefined))).toThrow('--target-model x: the target is a local model (./t); --target-model names a model served at a URL');
+    expect(() => flagsToPartial({ concurrency: '0' }, undefined)).toThrow('--concurrency');
+  });
+});
+
 describe('compat mode', () => {
   it('picks samples as the upstream tool does unless --sampling says otherwise', () => {
     const base = { target: './t', reference: './r', benchmarks: [{ name: 'arc', task: 'arc', path: './a' }] };

@@ -23,8 +23,11 @@ in the target's seat). Settings come from contam.config.yaml in this folder (or 
 flags override it.
 
 Models and data
-  --target <dir|hub-id>        model being audited (ONNX export folder or cached HF id)
-  --reference <dir|hub-id>     reference model believed clean; it writes the neighbours
+  --target <dir|hub-id|url>    model being audited: ONNX export folder, cached HF id, or a vLLM
+                               server's URL (http://host:8000/v1)
+  --reference <dir|hub-id|url> reference model believed clean; it writes the neighbours
+  --target-model <name>        served model to use when the target's server serves several
+  --reference-model <name>     the same for the reference
   --dtype <fp32|fp16|q8|...>   ONNX file variant (transformers.js layout)
   -b, --benchmarks <list>      name=path[,name=path]; name is a task (arc, mmlu, truthfulqa,
                                gsm8k, hellaswag, winogrande) or name:custom=path; bare names
@@ -42,8 +45,12 @@ Method
   --cut <c>                    a sample counts when its rank s < c (default 0.1)
   --no-early-stop              draw every neighbour even when the flag is already decided
   --thresholds <s,c>           verdict thresholds (default 0.5,0.85)
-  --batch-size <N>             sequences per forward pass (default 16)
+  --batch-size <N>             sequences per forward pass of a local model (default 16)
   --max-tokens <N>             longest text scored, in tokens (default 8192)
+Served models (API key from CONTAM_API_KEY or OPENAI_API_KEY; never printed or stored)
+  --concurrency <N>            requests in flight per server (default 8)
+  --request-timeout <s>        seconds before a request is retried (default 300)
+  --retries <N>                retries on 429, 5xx, resets and malformed answers (default 8)
 Output
   -o, --output <file>          report file, format from extension (.json, .jsonl, .md); repeatable
   --out-dir <dir>              folder for the full report set (default reports/<time>-<target>/)
@@ -57,6 +64,7 @@ Output
 Examples:
   contam audit --target ./my-model --reference ./base-model -b gsm8k=./gsm8k/test.jsonl,arc=./arc
   contam audit --mode compat -b truthfulqa=./TruthfulQA.csv -o report.md    # upstream sample choice too
+  contam audit --target http://gpu:8000/v1 --reference http://gpu:8001/v1 -b gsm8k=./gsm8k/test.jsonl
   contam audit --dry-run --json -b mmlu=./mmlu/data`;
 
 const LEVEL: Record<Verdict, number> = { unknown: 0, clean: 0, suspicious: 1, contaminated: 2 };
