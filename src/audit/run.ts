@@ -261,6 +261,7 @@ async function runBenchmark(p: PlannedBenchmark, ctx: BenchmarkContext) {
     } catch (error) {
       // A fatal failure (server down, key refused): let what is in flight land in the cache, then stop.
       await Promise.allSettled(inFlight);
+      if (error instanceof FatalError && ctx.cache) throw new FatalError(`${error.message}; finished samples are in the cache, so a rerun resumes`, error.exitCode);
       throw error;
     }
     fill();

@@ -162,6 +162,27 @@ describe('contam audit against vLLM-format servers', () => {
     expect(`${runB.stdout}${runB.stderr}`.includes(KEY)).toBe(false);
   }, 240_000);
 
+  it('a server that fails mid-audit: one line, finished samples kept, and a rerun finishes with the fault-free results', async () => {
+    // The target's 20th completions request fails, one sample at a time and no retry allowed: the audit stops a few samples in.
+    const target = await serve('fixture-target', fx.target, { faults: { rules: [{ route: 'completions', at: [20], fault: 'server_error' }] } });
+    const cacheDir = join(root, 'cache-midway');
+    const first = await audit(target.url, fx.reference, join(root, 'midway-1'), ['--cache-dir', cacheDir, '--retries', '0', '--concurrency', '1']);
+    expect(first.code, first.stderr).toBe(1);
+    // The plain log's progress lines, then one error line, and no stack trace.
+    const lines = first.stderr.trim().split('\n').filter((l) => l.startsWith('contam: http'));
+    expect(lines).toHaveLength(1);
+    expect(first.stderr).not.toMatch(/^\s+at /m);
+    expect(first.stderr.trim().split('\n').at(-1)).toBe(lines[0]);
+    expect(lines[0]).toMatch(/^contam: http:\/\/127\.0\.0\.1:\d+\/v1\/completions: HTTP 500: .* \(gave up after 1 attempt\); finished samples are in the cache, so a rerun resumes$/);
+    const second = await audit(target.url, fx.reference, join(root, 'midway-2'), ['--cache-dir', cacheDir]);
+    expect(second.code, second.stderr).toBe(0);
+    const out = readJson(join(root, 'midway-2', 'results.json')) as { benchmarks: { cacheHits: number }[] };
+    expect(out.benchmarks[0].cacheHits, first.stderr).toBeGreaterThan(0);
+    const [resumed, local] = [samples(join(root, 'midway-2')), samples(localRun)];
+    expectScoresClose(resumed, local, 'scores');
+    expect(resumed.map((s) => s.flags)).toEqual(local.map((s) => s.flags));
+  }, 120_000);
+
   it('a refused key, a wrong model name, a server that is down and persistently malformed JSON: one line each, no stack trace, no key', async () => {
     const server = await serve('fixture-target', fx.target);
     const out = join(root, 'errors');
@@ -176,7 +197,7 @@ describe('contam audit against vLLM-format servers', () => {
     await down.close();
     const downRun = await audit(down.url, fx.reference, out);
     expect(downRun.code).toBe(1);
-    expect(downRun.stderr.trim()).toMatch(/^contam: http:\/\/127\.0\.0\.1:\d+\/v1\/models: connection refused \(is the server running\?\) \(gave up after 3 attempts; results so far are cached, rerun to resume\)$/);
+    expect(downRun.stderr.trim()).toMatch(/^contam: http:\/\/127\.0\.0\.1:\d+\/v1\/models: connection refused \(is the server running\?\) \(gave up after 3 attempts\)$/);
     const broken = await serve('fixture-target', fx.target, { faults: { rules: [{ route: 'completions', every: 1, fault: 'truncated' }] } });
     const brokenRun = await audit(broken.url, fx.reference, out, ['--retries', '1']);
     expect(brokenRun.code).toBe(1);

@@ -200,7 +200,7 @@ export class EngineClient {
         this.release();
       }
       if (attempt >= retries) {
-        throw new FatalError(`${url}: ${last} (gave up after ${attempt + 1} attempts; results so far are cached, rerun to resume)`);
+        throw new FatalError(`${url}: ${last} (gave up after ${attempt + 1} attempt${attempt === 0 ? '' : 's'})`);
       }
       this.counts.retries++;
       this.causes[cause] = (this.causes[cause] ?? 0) + 1;
