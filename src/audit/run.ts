@@ -5,8 +5,7 @@
  */
 import { openCache, type ResultCache } from '../cache/store.js';
 import { cacheKey, type CacheKey } from '../cache/key.js';
-import { errorMessage } from '../errors.js';
-import { FatalError } from '../errors.js';
+import { FatalError, errorMessage } from '../errors.js';
 import type { ModelBackend } from '../models/backend.js';
 import { openBackend } from '../models/registry.js';
 import { version } from '../version.js';
@@ -113,7 +112,7 @@ async function openBoth(config: AuditConfig): Promise<[ModelBackend, ModelBacken
 export async function runAudit(requested: AuditConfig, options: RunOptions = {}): Promise<AuditOutput> {
   const emit = options.onEvent ?? (() => {});
   const started = Date.now();
-  detectorSet(requested.detectors);
+  detectorSet(requested.detectors); // a bad detector spec fails here, before any data is read or model opened
   const plan = await planAudit(requested);
   const counter = { calls: 0 };
   const [target, reference] = await openBoth(requested);
