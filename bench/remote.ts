@@ -158,6 +158,7 @@ async function remoteAudit(options: RemoteOptions): Promise<Record<string, unkno
       const spec = (model: string, dir: string) => ({ url: served.url, model, tokenizer: join(dir, 'tokenizer.json') });
       const config = { ...base, target: spec('demo-target', demo.targetDir), reference: spec('demo-reference', demo.referenceDir), benchmarks, samples, neighbours: 100, detectors };
       options.log(`remote: ${label}: ${samples} samples x 100 neighbours, both demo models served by the loopback server`);
+      await runAudit({ ...config, samples: 2 }); // warm-up: connections, JIT
       const run = await clientShare(() => runAudit(config));
       const { target, reference } = run.value.results.models;
       writeFileSync(join(root, `results-${maxLogprobs}.json`), JSON.stringify(run.value.results, null, 2));

@@ -62,8 +62,9 @@ interface Needs {
  * takes concurrent calls (an engine) gets both passes in one call; a local model runs them one after
  * the other, in the batches it always had.
  */
-async function scoreTexts(model: ModelBackend, texts: readonly string[], limit: number | null, needs: Needs) {
-  const pass = async (xs: readonly string[]) => model.score((await model.tokenize(xs)).map((x) => truncate(x, limit)), { distribution: needs.distribution });
+async function scoreTexts(model: ModelBackend, texts: readonly string[], limits: readonly (number | null)[], needs: Needs) {
+  const pass = async (xs: readonly string[]) =>
+    model.score((await model.tokenize(xs)).map((x, i) => truncate(x, limits[i % limits.length])), { distribution: needs.distribution });
   if (!needs.lowercase) return { main: await pass(texts), lowercase: undefined };
   const lowered = texts.map((t) => t.toLowerCase());
   if (model.capabilities.parallelSamples > 1) {
@@ -74,9 +75,12 @@ async function scoreTexts(model: ModelBackend, texts: readonly string[], limit: 
   return { main, lowercase: await pass(lowered) };
 }
 
+/** Both models take concurrent calls (engines): calls then go out side by side, and merged into fewer requests. */
+const concurrent = (work: SampleWork): boolean => work.target.capabilities.parallelSamples > 1 && work.reference.capabilities.parallelSamples > 1;
+
 /** Target and reference side by side when both take concurrent calls; else one after the other. */
 async function bothSeats<T>(work: SampleWork, a: () => Promise<T>, b: () => Promise<T>): Promise<[T, T]> {
-  if (work.target.capabilities.parallelSamples > 1 && work.reference.capabilities.parallelSamples > 1) return Promise.all([a(), b()]);
+  if (concurrent(work)) return Promise.all([a(), b()]);
   const first = await a();
   return [first, await b()];
 }
@@ -99,10 +103,6 @@ export async function runSample(work: SampleWork, sample: Sample): Promise<{ rec
   if (idsT.length > work.maxTokens) {
     throw new SampleError(`text has ${idsT.length} tokens; the limit is ${work.maxTokens} (--max-tokens)`);
   }
-  const [t, r] = await bothSeats(work, () => scoreTexts(target, [text], null, needs), () => scoreTexts(reference, [text], null, needs));
-  const scores = scoreAll(detectors, text, { self: t.main[0], lowercase: t.lowercase?.[0], other: r.main[0] }, false);
-  const controlScores = scoreAll(detectors, text, { self: r.main[0], lowercase: r.lowercase?.[0], other: t.main[0] }, true);
-
   const ratio = config.prefixRatio;
   let tokens: { original: number; prefix: number } | undefined;
   if (config.mode === 'fixed') {
@@ -112,26 +112,44 @@ export async function runSample(work: SampleWork, sample: Sample): Promise<{ rec
   const plan = neighbourPlan({ text, mode: config.mode, sampleId: sample.id, seed: config.seed, ratio, neighbours: config.neighbours, tokens });
   const [prefixIds] = await reference.tokenize([plan.prefix.prefix]);
   const M = config.neighbours;
+  const chunks = chunkSizes(M, work.firstChunk);
+  const draw = (chunk: number) =>
+    reference.sample({ ids: prefixIds, text: plan.prefix.prefix }, { ...plan.sampling, n: chunks[chunk], seed: deriveSeed(plan.sampling.seed, `chunk ${chunk}`) });
+  const limit = plan.truncation.neighbours;
+  const both = (texts: readonly string[], limits: readonly (number | null)[]) =>
+    bothSeats(work, () => scoreTexts(target, texts, limits, needs), () => scoreTexts(reference, texts, limits, needs));
+
+  // On engines the first neighbours are drawn before the original is scored, so that the original and
+  // they go out in one scoring request per model; a local model scores the original alone, as always.
+  const first = concurrent(work) ? await draw(0) : [];
+  const [t, r] = await both([text, ...first], [null, ...first.map(() => limit)]);
+  const scores = scoreAll(detectors, text, { self: t.main[0], lowercase: t.lowercase?.[0], other: r.main[0] }, false);
+  const controlScores = scoreAll(detectors, text, { self: r.main[0], lowercase: r.lowercase?.[0], other: t.main[0] }, true);
+
   // compat keeps upstream's strict comparison; fixed counts a tie as half (see neighbours/rank.ts).
   const ties = config.mode === 'compat' ? 'strict' : 'half';
   const stops = new Map(detectors.map((d) => [d.key, new EarlyStop(M, scores[d.key], config.cut, ties)]));
   const controlStops = new Map(detectors.filter((d) => d.hasControl).map((d) => [d.key, new EarlyStop(M, controlScores[d.key], config.cut, ties)]));
   const examples: NeighbourRecord[] = [];
   let scored = 0;
-  for (const [chunk, n] of chunkSizes(M, work.firstChunk).entries()) {
-    const texts = await reference.sample({ ids: prefixIds, text: plan.prefix.prefix }, { ...plan.sampling, n, seed: deriveSeed(plan.sampling.seed, `chunk ${chunk}`) });
-    const limit = plan.truncation.neighbours;
-    const [nt, nr] = await bothSeats(work, () => scoreTexts(target, texts, limit, needs), () => scoreTexts(reference, texts, limit, needs));
+  /** Adds neighbours scored at positions offset.. of nt/nr; true when early stopping may end the sample here. */
+  const consider = (texts: readonly string[], nt: typeof t, nr: typeof r, offset: number): boolean => {
     texts.forEach((neighbour, j) => {
-      const s = scoreAll(detectors, neighbour, { self: nt.main[j], lowercase: nt.lowercase?.[j], other: nr.main[j] }, false);
-      const c = scoreAll(detectors, neighbour, { self: nr.main[j], lowercase: nr.lowercase?.[j], other: nt.main[j] }, true);
+      const k = offset + j;
+      const s = scoreAll(detectors, neighbour, { self: nt.main[k], lowercase: nt.lowercase?.[k], other: nr.main[k] }, false);
+      const c = scoreAll(detectors, neighbour, { self: nr.main[k], lowercase: nr.lowercase?.[k], other: nt.main[k] }, true);
       for (const [key, stop] of stops) stop.add(s[key]);
       for (const [key, stop] of controlStops) stop.add(c[key]);
       if (examples.length < NEIGHBOUR_EXAMPLES) examples.push({ text: neighbour, scores: s });
     });
-    scored += n;
-    const decided = [...stops.values(), ...controlStops.values()].every((s) => s.decided);
-    if (config.earlyStop && decided) break;
+    scored += texts.length;
+    return config.earlyStop && [...stops.values(), ...controlStops.values()].every((s) => s.decided);
+  };
+  let done = first.length > 0 && consider(first, t, r, 1);
+  for (let chunk = first.length > 0 ? 1 : 0; chunk < chunks.length && !done; chunk++) {
+    const texts = await draw(chunk);
+    const [nt, nr] = await both(texts, texts.map(() => limit));
+    done = consider(texts, nt, nr, 0);
   }
 
   const ranks: Record<string, number> = {};

@@ -42,8 +42,8 @@ function clientOptions(o: RemoteOptions): ClientOptions {
 }
 
 /** Most prompts and tokens in one scoring request: vLLM takes up to 1024 prompts, each its own engine request. */
-const MAX_PROMPTS = 16;
-const MAX_REQUEST_TOKENS = 8192;
+const MAX_PROMPTS = 64;
+const MAX_REQUEST_TOKENS = 16384;
 
 export interface RemoteBackend extends ModelBackend {
   /** Facts found when opening, for `contam inspect`. */
@@ -154,7 +154,7 @@ export async function openRemoteBackend(spec: RemoteSpec, options: RemoteOptions
     const choices = choicesOf(json, group.length);
     const out = group.map((i, j) => {
       const entries = choices[j].prompt_logprobs;
-      if (Array.isArray(entries)) {
+      if (tokens.needsStrings && Array.isArray(entries)) {
         entries.forEach((entry, t) => {
           const id = sequences[i][t];
           const decoded = (entry as Record<string, { decoded_token?: unknown }> | null)?.[String(id)]?.decoded_token;

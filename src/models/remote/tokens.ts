@@ -39,6 +39,11 @@ export class RemoteTokens {
   /** Display strings of ids met so far (from /tokenize's token_strs and prompt_logprobs' decoded_token). */
   readonly strings = new Map<number, string>();
   private local: Tokenizer | undefined;
+
+  /** Whether display strings must be gathered from the server's answers (no local tokenizer spells them). */
+  get needsStrings(): boolean {
+    return this.local === undefined;
+  }
   private route: 'tokenize' | 'completions' = 'tokenize';
   facts!: TokenizerFacts;
 
