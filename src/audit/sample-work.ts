@@ -6,7 +6,7 @@
  */
 import { ppl } from '../detectors/loss.js';
 import { lowestCount } from '../detectors/token-math.js';
-import { EarlyStop } from '../neighbours/early-stop.js';
+import { allDecided, EarlyStop } from '../neighbours/early-stop.js';
 import { neighbourPlan, prefixFor } from '../neighbours/plan.js';
 import type { ModelBackend } from '../models/backend.js';
 import type { TokenScores } from '../models/types.js';
@@ -143,7 +143,7 @@ export async function runSample(work: SampleWork, sample: Sample): Promise<{ rec
       if (examples.length < NEIGHBOUR_EXAMPLES) examples.push({ text: neighbour, scores: s });
     });
     scored += texts.length;
-    return config.earlyStop && [...stops.values(), ...controlStops.values()].every((s) => s.decided);
+    return config.earlyStop && allDecided([...stops.values(), ...controlStops.values()]);
   };
   let done = first.length > 0 && consider(first, t, r, 1);
   for (let chunk = first.length > 0 ? 1 : 0; chunk < chunks.length && !done; chunk++) {

@@ -25,7 +25,6 @@ export const AUDIT_FLAGS = {
   thresholds: { type: 'string' },
   output: { type: 'string', short: 'o', multiple: true },
   'out-dir': { type: 'string' },
-  cache: { type: 'boolean' },
   'no-cache': { type: 'boolean' },
   'cache-dir': { type: 'string' },
   json: { type: 'boolean' },

@@ -9,7 +9,6 @@
  * a few bytes on real texts (measured: 1069 of 1319 GSM8K items). So the default length comes from
  * pako, a port of stock zlib that is byte-identical to Python on all of GSM8K.
  */
-import { deflateSync } from 'node:zlib';
 import pako from 'pako';
 import type { Detector } from './types.js';
 import { meanNll } from './token-math.js';
@@ -17,11 +16,6 @@ import { meanNll } from './token-math.js';
 export const ZLIB_ID = 'zlib';
 
 export type CompressedLength = (text: string) => number;
-
-/** Byte length of deflateSync(utf8(text)) at the default level, zlib container included. */
-export function nodeZlibLength(text: string): number {
-  return deflateSync(Buffer.from(text, 'utf8')).length;
-}
 
 /** Byte length of Python's zlib.compress(utf8(text)): stock zlib, level 6, zlib container. */
 export function pythonZlibLength(text: string): number {

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { FatalError } from '../../errors.js';
 import { findInHubCache, hubCacheDirs, hubFolder } from '../../util/hub-cache.js';
 
-export { hubCacheDirs };
 
 /** A hub id looks like `org/name` (or a bare `name` for old canonical datasets) and is not a path on disk. */
 export function looksLikeHubId(path: string): boolean {

@@ -1,6 +1,7 @@
 /**
- * The only module that touches onnxruntime-node. It opens a causal LM graph, with our scoring
- * head appended when the graph allows, and runs one forward pass over a padded batch.
+ * Opens a causal LM graph in onnxruntime-node, with our scoring head appended when the graph
+ * allows, and runs one forward pass over a padded batch. (onnxruntime is imported only under
+ * src/models/onnx/: the rest of contam sees models through the ModelBackend seam.)
  */
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
