@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { GraphBuilder } from '../src/onnx/graph-builder.js';
 import { ort } from '../src/models/onnx/session.js';
-import { mulberry32, fillNormal } from '../src/onnx/prng.js';
+import { mulberry32, fillNormal } from '../test/fixtures/prng.js';
 
 export const CEILING_SHAPE = { m: 512, k: 768, n: 3072 } as const;
 

@@ -11,7 +11,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { writeGpt2Fixture } from '../src/onnx/gpt2-fixture.js';
+import { writeGpt2Fixture } from '../test/fixtures/gpt2-fixture.js';
 
 export interface BenchModelSpec {
   readonly name: string;

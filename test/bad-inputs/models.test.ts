@@ -7,7 +7,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixtureVocabulary, tokenizerJson } from '../../src/onnx/fixture-tokenizer.js';
-import { writeGpt2Fixture } from '../../src/onnx/gpt2-fixture.js';
+import { writeGpt2Fixture } from '../fixtures/gpt2-fixture.js';
 import { runCli, STACK_LINE } from '../e2e/cli.js';
 import { expectOneSampleError, lastLine, TINY, writeCorpus, type Corpus } from './setup.js';
 

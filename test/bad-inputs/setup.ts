@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuditResults } from '../../src/audit/types.js';
-import { writeGpt2Fixture, type Gpt2FixtureOptions } from '../../src/onnx/gpt2-fixture.js';
+import { writeGpt2Fixture, type Gpt2FixtureOptions } from '../fixtures/gpt2-fixture.js';
 import { expect } from 'vitest';
 import { STACK_LINE, runCli, type CliResult } from '../e2e/cli.js';
 

@@ -3,7 +3,7 @@
  * `gpt2FixtureWeights`: the reference the ONNX fixture graph is checked against. Written from
  * the GPT-2 definition (transformers' modeling_gpt2), not from the graph code, and deliberately naive.
  */
-import type { Gpt2FixtureWeights } from '../../src/onnx/gpt2-fixture.js';
+import type { Gpt2FixtureWeights } from '../fixtures/gpt2-fixture.js';
 
 type Vector = Float64Array;
 

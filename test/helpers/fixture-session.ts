@@ -3,7 +3,7 @@
  * empty or carried-over past tensors for either KV convention, and hands back logits and presents.
  */
 import * as ort from 'onnxruntime-node';
-import type { Gpt2Fixture } from '../../src/onnx/gpt2-fixture.js';
+import type { Gpt2Fixture } from '../fixtures/gpt2-fixture.js';
 
 export const sessionOptions = { intraOpNumThreads: 2, logSeverityLevel: 4 } as const;
 

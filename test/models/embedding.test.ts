@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { findEmbedding, lookupEmbeddings } from '../../src/models/onnx/embedding.js';
 import { openModel } from '../../src/models/onnx/open.js';
 import { packedVarints } from '../../src/models/onnx/protobuf-wire.js';
-import { gpt2FixtureWeights, writeGpt2Fixture, type Gpt2FixtureOptions } from '../../src/onnx/gpt2-fixture.js';
+import { gpt2FixtureWeights, writeGpt2Fixture, type Gpt2FixtureOptions } from '../fixtures/gpt2-fixture.js';
 import { hasSharedData, sharedDataNote, sharedPath } from '../helpers/shared-data.js';
 import { maxAbsDiff } from './kv-helpers.js';
 

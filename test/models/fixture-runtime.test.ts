@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openModel } from '../../src/models/onnx/open.js';
-import { gpt2FixtureWeights, writeGpt2Fixture, type Gpt2FixtureOptions } from '../../src/onnx/gpt2-fixture.js';
+import { gpt2FixtureWeights, writeGpt2Fixture, type Gpt2FixtureOptions } from '../fixtures/gpt2-fixture.js';
 import { gpt2Forward } from '../helpers/fixture-forward.js';
 import { maxAbsDiff } from './kv-helpers.js';
 

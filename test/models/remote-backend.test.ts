@@ -13,7 +13,7 @@ import type { AuditConfig } from '../../src/audit/types.js';
 import type { ModelBackend } from '../../src/models/backend.js';
 import { openOnnxBackend } from '../../src/models/onnx/backend.js';
 import { openRemoteBackend } from '../../src/models/remote/backend.js';
-import { writeGpt2Fixture } from '../../src/onnx/gpt2-fixture.js';
+import { writeGpt2Fixture } from '../fixtures/gpt2-fixture.js';
 import { startVllmServer, type VllmServer } from '../helpers/vllm-server.js';
 
 const TEXTS = ['the water is very old and good near the house .', 'old good water', 'the house is near the water , the water is old .'];

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveModel } from '../../src/models/onnx/resolve.js';
 import { openModel } from '../../src/models/onnx/open.js';
-import { writeGpt2Fixture } from '../../src/onnx/gpt2-fixture.js';
+import { writeGpt2Fixture } from '../fixtures/gpt2-fixture.js';
 
 const root = mkdtempSync(join(tmpdir(), 'contam-resolve-'));
 let fixture: string;

@@ -118,7 +118,7 @@ describe('decoding through the fixed-capacity KV cache (new K/V only out of onnx
     const { mkdtempSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
-    const { writeGpt2Fixture } = await import('../../src/onnx/gpt2-fixture.js');
+    const { writeGpt2Fixture } = await import('../fixtures/gpt2-fixture.js');
     const { fixedCacheWorks } = await import('../../src/models/onnx/fixed-cache.js');
     const root = mkdtempSync(join(tmpdir(), 'contam-fixed-cache-'));
     try {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadTokenizer } from '../../src/models/tokenizer.js';
-import { writeGpt2Fixture } from '../../src/onnx/gpt2-fixture.js';
+import { writeGpt2Fixture } from '../fixtures/gpt2-fixture.js';
 
 const root = mkdtempSync(join(tmpdir(), 'contam-tokenizer-share-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeGpt2Fixture, type Gpt2Fixture } from '../../src/onnx/gpt2-fixture.js';
+import { writeGpt2Fixture, type Gpt2Fixture } from '../fixtures/gpt2-fixture.js';
 import { fixtureVocabulary } from '../../src/onnx/fixture-tokenizer.js';
 import { estimateNgram } from '../../src/demo/ngram.js';
 import { exportNgramModel } from '../../src/demo/export.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gpt2FixtureWeights, writeGpt2Fixture, type Gpt2Fixture, type Gpt2FixtureOptions } from '../../src/onnx/gpt2-fixture.js';
+import { gpt2FixtureWeights, writeGpt2Fixture, type Gpt2Fixture, type Gpt2FixtureOptions } from '../fixtures/gpt2-fixture.js';
 import { gpt2Forward } from '../helpers/fixture-forward.js';
 import { logitsAt, maxAbsDiff, runFixture, sessionOptions } from '../helpers/fixture-session.js';
 
