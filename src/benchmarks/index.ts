@@ -3,7 +3,7 @@ export { loadBenchmark, selectSamples, listTasks, formatLocation } from './load.
 export type { LoadOptions, LoadedBenchmark, SelectOptions, Selection, TaskListing } from './load.js';
 export { describePlan } from './plan.js';
 export type { PlanEntry, PlanJson } from './plan.js';
-export { chooseSamples, pythonShuffledIndices, sha256, SAMPLING_METHODS } from './sampling.js';
+export { chooseSamples, pythonShuffledIndices, SAMPLING_METHODS } from './sampling.js';
 export type { SamplingMethod } from './sampling.js';
 export { PythonRandom } from './mt19937.js';
 export { getTask, TASKS } from './tasks/registry.js';

@@ -1,5 +1,6 @@
 import { FatalError } from '../errors.js';
-import { chooseSamples, sha256, type SamplingMethod } from './sampling.js';
+import { sha256 } from '../util/hash.js';
+import { chooseSamples, type SamplingMethod } from './sampling.js';
 import { openSource } from './sources/open-source.js';
 import { preview } from './sources/describe-value.js';
 import { getTask, TASKS } from './tasks/registry.js';

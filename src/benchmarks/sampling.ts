@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../util/hash.js';
 import { PythonRandom } from './mt19937.js';
 import type { Sample } from './types.js';
 
@@ -32,8 +32,4 @@ export function chooseSamples(samples: readonly Sample[], n: number, seed: numbe
     .slice(0, n)
     .map((r) => r.sample)
     .sort((a, b) => a.rowIndex - b.rowIndex);
-}
-
-export function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
 }

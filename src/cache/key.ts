@@ -5,7 +5,7 @@
  * depth, so `{a, b}` and `{b, a}` hash alike; lm-evaluation-harness once omitted the model from its
  * key, which is the failure this guards against by making the caller pass everything explicitly.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../util/hash.js';
 
 /** Bumped when the record payload changes meaning, so old files are never read as new ones. */
 export const CACHE_FORMAT = 1;
@@ -34,9 +34,6 @@ export function canonicalJson(value: unknown): string {
   throw new TypeError(`cache key: cannot hash a ${typeof value}`);
 }
 
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
 
 /**
  * `settings`: everything about the run that changes a number; `sample`: what identifies the sample's

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadBenchmark } from '../../src/benchmarks/load.js';
-import { sha256 } from '../../src/benchmarks/sampling.js';
+import { sha256 } from '../../src/util/hash.js';
 import { hasSharedData, sharedDataNote, sharedPath } from '../helpers/shared-data.js';
 
 const bench = (...parts: string[]) => sharedPath('benchmarks', ...parts);

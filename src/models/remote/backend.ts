@@ -10,7 +10,8 @@ import { ModelOutputError, type BackendInfo, type ModelBackend } from '../backen
 import type { SampleOptions, TokenScores } from '../types.js';
 import { DEFAULT_CLIENT, EngineClient, EngineHttpError, type ClientOptions } from './client.js';
 import { logprobLimit, servedModel, type LogprobLimit, type ServedModel } from './probe.js';
-import { RemoteTokens, sha256, type TokenizerFacts } from './tokens.js';
+import { sha256 } from '../../util/hash.js';
+import { RemoteTokens, type TokenizerFacts } from './tokens.js';
 import { choicesOf, isContextError, sampleBody, sampledTexts, scoreBody, tokenScores, WireError } from './wire.js';
 
 export interface RemoteSpec {

@@ -3,7 +3,7 @@
  * tokenizer.json verified against the server on a probe text, else the server's own /tokenize, else
  * (a server without /tokenize) the prompt_token_ids a completions answer carries for a text prompt.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../util/hash.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { FatalError } from '../../errors.js';
@@ -24,8 +24,6 @@ export interface TokenizerFacts {
   readonly matchesServer: boolean | null;
   readonly path?: string;
 }
-
-export const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
 
 /** A tokenizer.json, or a folder holding one (with tokenizer_config.json beside it when present). */
 function tokenizerFiles(path: string): { json: string; config: string | undefined } {
