@@ -18,6 +18,7 @@ export function benchAuditConfig(over: BenchOver): AuditConfig {
     mode: DEFAULTS.mode,
     earlyStop: DEFAULTS.earlyStop,
     thresholds: DEFAULTS.thresholds,
+    margins: DEFAULTS.margins,
     failOn: DEFAULTS.failOn,
     strict: false,
     cache: { enabled: false, dir: '' },

@@ -1,11 +1,12 @@
 /** From a benchmark's sample records to its per-detector results: the statistics issue's numbers. */
+import { exchangeableNullRate, binomialTailP } from '../stats/binomial.js';
+import { discordance, newcombePaired, pairFlags } from '../stats/paired.js';
 import { rocSummary } from '../stats/roc.js';
 import { summariseBenchmark, type SampleOutcome } from '../stats/summary.js';
-import { wilcoxonSignedRank } from '../stats/wilcoxon.js';
+import { decideVerdict } from '../stats/verdict.js';
 import { wilson } from '../stats/wilson.js';
-import { verdictFor } from '../stats/verdict.js';
 import type { KeyedDetector } from './detector-set.js';
-import type { AuditConfig, DetectorResult, Estimate, SampleRecord } from './types.js';
+import type { AuditConfig, BenchmarkVerdict, DetectorResult, Estimate, SampleRecord } from './types.js';
 
 const outcome = (r: SampleRecord, key: string, control: boolean): SampleOutcome => {
   const ranks = control ? r.controlRanks : r.ranks;
@@ -22,13 +23,12 @@ export function detectorResults(records: readonly SampleRecord[], detectors: rea
       control: hasControl ? records.map((r) => outcome(r, key, true)) : undefined,
       neighbours: config.neighbours,
       cut: config.cut,
+      mode: config.mode,
       thresholds: config.thresholds,
+      margins: config.margins,
       bootstrap: { seed: config.seed },
     });
-    // Does the target find the originals more member-like than the reference does?
-    const paired = hasControl
-      ? wilcoxonSignedRank(records.map((r) => r.scores[key]), records.map((r) => r.controlScores[key]), 'greater')
-      : undefined;
+    const { decision } = summary;
     const members = records.filter((r) => r.label === 'member').map((r) => r.scores[key]);
     const nonMembers = records.filter((r) => r.label === 'non-member').map((r) => r.scores[key]);
     const roc = members.length && nonMembers.length ? rocSummary(members, nonMembers, { seed: config.seed, resamples: 1000 }) : undefined;
@@ -41,8 +41,13 @@ export function detectorResults(records: readonly SampleRecord[], detectors: rea
       pValue: summary.pValue,
       control: summary.control ? { contamination: summary.control.contamination, interval: summary.control.wilson } : { contamination: NaN, interval: nan },
       difference: summary.difference ? { value: summary.difference.value, low: summary.difference.low, high: summary.difference.high } : { value: NaN, ...nan },
-      wilcoxon: paired ? { statistic: paired.statistic, pValue: paired.pValue, n: paired.n } : { statistic: NaN, pValue: NaN, n: 0 },
-      verdict: summary.verdict,
+      mcnemar: summary.discordance
+        ? { targetOnly: summary.discordance.targetOnly, controlOnly: summary.discordance.controlOnly, pValue: decision.pValue }
+        : { targetOnly: 0, controlOnly: 0, pValue: NaN },
+      verdict: decision.verdict,
+      absoluteVerdict: decision.absolute,
+      verdictBasis: decision.basis,
+      verdictReason: decision.reason,
       samples: summary.scored,
       ...(roc
         ? {
@@ -60,19 +65,50 @@ export function detectorResults(records: readonly SampleRecord[], detectors: rea
   });
 }
 
-/** Cheap running numbers for the live display (no bootstrap). */
+/** The primary detector: the first configured one with a result (a backend may have dropped a default one). */
+export function primaryOf(detectors: readonly string[], results: readonly { readonly detector: string }[]): string | undefined {
+  return detectors.find((d) => results.some((r) => r.detector === d)) ?? results[0]?.detector;
+}
+
+/** The benchmark's one verdict, from its primary detector; 'unknown' when no detector produced one. */
+export function benchmarkVerdict(results: readonly DetectorResult[], config: AuditConfig): BenchmarkVerdict {
+  const key = primaryOf(config.detectors, results);
+  const d = results.find((r) => r.detector === key);
+  if (!d) return { detector: key ?? '', verdict: 'unknown', absoluteVerdict: 'unknown', basis: config.mode === 'compat' ? 'absolute' : 'relative', reason: 'no detector produced a result' };
+  return { detector: d.detector, verdict: d.verdict, absoluteVerdict: d.absoluteVerdict, basis: d.verdictBasis, reason: d.verdictReason };
+}
+
+/**
+ * Running numbers for the live display, decided by the same rule as the final ones; the difference's
+ * interval is Newcombe's closed form instead of the bootstrap, so it is cheap after every sample.
+ */
 export function runningEstimates(records: readonly SampleRecord[], detectors: readonly KeyedDetector[], config: AuditConfig): Estimate[] {
-  return detectors.map(({ key }) => {
-    const flags = records.filter((r) => key in r.flags).map((r) => r.flags[key]);
-    const control = records.filter((r) => key in r.controlFlags).map((r) => r.controlFlags[key]);
-    const w = wilson(flags.filter(Boolean).length, flags.length);
-    const share = w.estimate;
+  const nullRate = exchangeableNullRate(config.neighbours, config.cut);
+  return detectors.map(({ key, hasControl }) => {
+    const target = records.map((r) => (key in r.flags ? r.flags[key] : null));
+    const scored = target.filter((f): f is boolean => f !== null);
+    const flagged = scored.filter(Boolean).length;
+    const w = wilson(flagged, scored.length);
+    const controlFlags = records.map((r) => (key in r.controlFlags ? r.controlFlags[key] : null));
+    const { t, c } = pairFlags(target, controlFlags);
+    const difference = newcombePaired(t, c);
+    const controlShare = c.length ? c.filter(Boolean).length / c.length : NaN;
+    const decision = decideVerdict(
+      {
+        contamination: w.estimate,
+        nullPValue: scored.length ? binomialTailP(flagged, scored.length, nullRate) : NaN,
+        ...(hasControl && c.length ? { control: { contamination: controlShare, difference, discordance: discordance(t, c) } } : {}),
+      },
+      { mode: config.mode, thresholds: config.thresholds, margins: config.margins },
+    );
     return {
       detector: key,
-      contamination: share,
+      contamination: w.estimate,
       interval: { low: w.low, high: w.high },
-      control: control.length ? control.filter(Boolean).length / control.length : NaN,
-      verdict: verdictFor(share, config.thresholds),
+      control: controlShare,
+      difference,
+      verdict: decision.verdict,
+      absoluteVerdict: decision.absolute,
     };
   });
 }

@@ -7,9 +7,9 @@ import { openCache, type ResultCache } from '../cache/store.js';
 import { cacheKey, type CacheKey } from '../cache/key.js';
 import { FatalError, errorMessage } from '../errors.js';
 import type { ModelBackend } from '../models/backend.js';
-import { openBackend } from '../models/registry.js';
+import { openBackend, type ModelSpec } from '../models/registry.js';
 import { version } from '../version.js';
-import { detectorResults, runningEstimates } from './aggregate.js';
+import { benchmarkVerdict, detectorResults, runningEstimates } from './aggregate.js';
 import { detectorSet, type KeyedDetector } from './detector-set.js';
 import { planAudit, skippedReasons, type PlannedBenchmark } from './plan.js';
 import { runSample } from './sample-work.js';
@@ -40,9 +40,10 @@ function counted(model: ModelBackend, counter: { calls: number }): ModelBackend 
   };
 }
 
-function modelInfo(model: ModelBackend): ModelInfo {
+function modelInfo(model: ModelBackend, spec: ModelSpec): ModelInfo {
   const traffic = model.traffic?.();
-  return { ...model.info(), ...(traffic ? { traffic } : {}) };
+  const info = model.info();
+  return { ...info, name: spec.name ?? info.id, ...(traffic ? { traffic } : {}) };
 }
 
 /** Everything that changes a sample's numbers, except the sample itself. */
@@ -136,7 +137,7 @@ export async function runAudit(requested: AuditConfig, options: RunOptions = {})
   };
   const cache: ResultCache<SampleRecord> | undefined = config.cache.enabled ? openCache<SampleRecord>(config.cache.dir) : undefined;
   const settings = cacheSettings(config, target, reference, detectors, firstChunk);
-  const models = { target: modelInfo(target), reference: modelInfo(reference) };
+  const models = { target: modelInfo(target, config.target), reference: modelInfo(reference, config.reference) };
   const emitTraffic = () => {
     if (target.traffic || reference.traffic) emit({ type: 'traffic', target: target.traffic?.(), reference: reference.traffic?.() });
   };
@@ -176,7 +177,7 @@ export async function runAudit(requested: AuditConfig, options: RunOptions = {})
   }
   const finished = Date.now();
   const results: AuditResults = {
-    schemaVersion: 2,
+    schemaVersion: 3,
     tool: { name: 'contam', version },
     partial,
     startedAt: new Date(started).toISOString(),
@@ -184,7 +185,7 @@ export async function runAudit(requested: AuditConfig, options: RunOptions = {})
     durationMs: finished - started,
     command: options.command ?? '',
     config,
-    models: { target: modelInfo(target), reference: modelInfo(reference) },
+    models: { target: modelInfo(target, config.target), reference: modelInfo(reference, config.reference) },
     benchmarks,
     modelCalls: counter.calls,
     notes,
@@ -296,6 +297,7 @@ async function runBenchmark(p: PlannedBenchmark, ctx: BenchmarkContext) {
     ...(p.selection.note ? [p.selection.note] : []),
     ...(interrupted ? [`interrupted after ${records.length + errors.length} of ${chosen.length} samples`] : []),
   ];
+  const detectors = detectorResults(records, ctx.detectors, ctx.config);
   const result: BenchmarkResult = {
     name,
     task: p.spec.task,
@@ -312,7 +314,8 @@ async function runBenchmark(p: PlannedBenchmark, ctx: BenchmarkContext) {
     neighboursScored,
     neighboursSaved,
     durationMs: Date.now() - started,
-    detectors: detectorResults(records, ctx.detectors, ctx.config),
+    detectors,
+    verdict: benchmarkVerdict(detectors, ctx.config),
     notes,
   };
   ctx.emit({ type: 'benchmark-done', result });

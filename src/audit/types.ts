@@ -6,10 +6,10 @@
 
 import type { BackendInfo, Traffic } from '../models/backend.js';
 import type { ModelSpec, OnnxOptions, RemoteOptions } from '../models/registry.js';
+import type { Margins, Thresholds, Verdict, VerdictBasis } from '../stats/verdict.js';
 
+export type { Margins, Thresholds, Verdict, VerdictBasis } from '../stats/verdict.js';
 export type Mode = 'compat' | 'fixed';
-/** 'unknown' when no sample could be scored. */
-export type Verdict = 'clean' | 'suspicious' | 'contaminated' | 'unknown';
 export type FailOn = 'contaminated' | 'suspicious' | 'never';
 export type SamplingMethod = 'seeded' | 'python-compat';
 
@@ -23,11 +23,6 @@ export interface BenchmarkSpec {
   readonly split?: string;
   /** Adapter options, e.g. { template: "{q} {a}" } for custom, { keepFinalAnswer: true } for gsm8k. */
   readonly options?: Readonly<Record<string, string | number | boolean>>;
-}
-
-export interface Thresholds {
-  readonly suspicious: number;
-  readonly contaminated: number;
 }
 
 export interface AuditConfig {
@@ -50,7 +45,10 @@ export interface AuditConfig {
   readonly cut: number;
   readonly mode: Mode;
   readonly earlyStop: boolean;
+  /** The absolute (upstream) reading's thresholds on the target's share; the verdict in compat mode. */
   readonly thresholds: Thresholds;
+  /** The relative reading's margins on target - control; the verdict in fixed mode. */
+  readonly margins: Margins;
   readonly failOn: FailOn;
   readonly strict: boolean;
   readonly cache: { readonly enabled: boolean; readonly dir: string };
@@ -126,9 +124,14 @@ export interface DetectorResult {
   readonly control: { readonly contamination: number; readonly interval: Interval };
   /** Target % minus control %, with a paired bootstrap 95% interval. */
   readonly difference: { readonly value: number; readonly low: number; readonly high: number };
-  /** Wilcoxon signed-rank test of target vs reference per-sample scores. */
-  readonly wilcoxon: { readonly statistic: number; readonly pValue: number; readonly n: number };
+  /** McNemar's exact one-sided test on the items flagged for one side only (target-only vs control-only). */
+  readonly mcnemar: { readonly targetOnly: number; readonly controlOnly: number; readonly pValue: number };
+  /** Decided by stats/verdict.ts: relative to the control in fixed mode, absolute in compat mode. */
   readonly verdict: Verdict;
+  /** The upstream reading (share against the thresholds), whatever the mode. */
+  readonly absoluteVerdict: Verdict;
+  readonly verdictBasis: VerdictBasis;
+  readonly verdictReason: string;
   readonly samples: number;
   /** Labelled evaluation, when samples carry member/non-member labels. */
   readonly labelled?: {
@@ -159,17 +162,33 @@ export interface BenchmarkResult {
   readonly neighboursSaved: number;
   readonly durationMs: number;
   readonly detectors: readonly DetectorResult[];
+  /** The benchmark's verdict: the primary detector's (the first configured one that produced a result). */
+  readonly verdict: BenchmarkVerdict;
   readonly notes: readonly string[];
+}
+
+export interface BenchmarkVerdict {
+  readonly detector: string;
+  readonly verdict: Verdict;
+  readonly absoluteVerdict: Verdict;
+  readonly basis: VerdictBasis;
+  readonly reason: string;
 }
 
 /** A model as results.json records it: the backend's info, and its traffic when it is an engine. */
 export interface ModelInfo extends BackendInfo {
+  /** Name in reports: the spec's `name` (--name), else the folder name, hub id or served model id. */
+  readonly name: string;
   readonly traffic?: Traffic;
 }
 
 export interface AuditResults {
-  /** 2: models are backends (kind, location, details), config has onnx/remote options, notes. */
-  readonly schemaVersion: 2;
+  /**
+   * 3: verdicts relative to the control in fixed mode (per detector: absoluteVerdict, verdictBasis,
+   * verdictReason, mcnemar instead of the score Wilcoxon; per benchmark: verdict), config.margins.
+   * 2: models are backends (kind, location, details), config has onnx/remote options, notes.
+   */
+  readonly schemaVersion: 3;
   readonly tool: { readonly name: 'contam'; readonly version: string };
   readonly partial: boolean;
   readonly startedAt: string;
@@ -190,7 +209,10 @@ export interface Estimate {
   readonly contamination: number;
   readonly interval: Interval;
   readonly control: number;
+  /** Target - control over the paired samples, with a closed-form interval while running. */
+  readonly difference: { readonly value: number; readonly low: number; readonly high: number };
   readonly verdict: Verdict;
+  readonly absoluteVerdict: Verdict;
 }
 
 export type AuditEvent =

@@ -10,6 +10,8 @@ export const AUDIT_FLAGS = {
   reference: { type: 'string' },
   'target-model': { type: 'string' },
   'reference-model': { type: 'string' },
+  name: { type: 'string' },
+  'reference-name': { type: 'string' },
   dtype: { type: 'string' },
   benchmarks: { type: 'string', short: 'b' },
   samples: { type: 'string', short: 'n' },
@@ -23,6 +25,7 @@ export const AUDIT_FLAGS = {
   'early-stop': { type: 'boolean' },
   'no-early-stop': { type: 'boolean' },
   thresholds: { type: 'string' },
+  margins: { type: 'string' },
   output: { type: 'string', short: 'o', multiple: true },
   'out-dir': { type: 'string' },
   'no-cache': { type: 'boolean' },
@@ -85,12 +88,14 @@ export function flagsToPartial(values: Values, fromFile: readonly BenchmarkSpec[
   set('mode', values.mode);
   if (values['no-early-stop']) raw.earlyStop = false;
   else if (values['early-stop']) raw.earlyStop = true;
-  if (values.thresholds !== undefined) {
-    const parts = values.thresholds.split(',').map(Number);
+  for (const [flag, example] of [['thresholds', '0.5,0.85'], ['margins', '0.05,0.1']] as const) {
+    const value = values[flag];
+    if (value === undefined) continue;
+    const parts = value.split(',').map(Number);
     if (parts.length !== 2 || parts.some((n) => !Number.isFinite(n))) {
-      throw new FatalError(`--thresholds ${values.thresholds}: expected two numbers "suspicious,contaminated", e.g. 0.5,0.85`);
+      throw new FatalError(`--${flag} ${value}: expected two numbers "suspicious,contaminated", e.g. ${example}`);
     }
-    raw.thresholds = { suspicious: parts[0], contaminated: parts[1] };
+    raw[flag] = { suspicious: parts[0], contaminated: parts[1] };
   }
   set('outputs', values.output);
   set('outDir', values['out-dir']);
@@ -103,6 +108,12 @@ export function flagsToPartial(values: Values, fromFile: readonly BenchmarkSpec[
   for (const role of ['target', 'reference'] as const) {
     const name = values[`${role}-model`];
     if (name !== undefined) partial[`${role}Model`] = name;
+  }
+  for (const [flag, key] of [['name', 'targetName'], ['reference-name', 'referenceName']] as const) {
+    const value = values[flag];
+    if (value === undefined) continue;
+    if (value.trim() === '') throw new FatalError(`--${flag}: expected a name for reports, found an empty string`);
+    partial[key] = value;
   }
   return partial;
 }

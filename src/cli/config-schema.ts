@@ -33,7 +33,7 @@ export const REMOTE_FIELDS: readonly Field[] = [
   { key: 'retryDelay', kind: { type: 'number', min: 0, max: 600 }, description: 'First back-off in seconds, doubled per retry with jitter (default 0.5).' },
 ];
 
-export const MODEL_KEYS = ['path', 'url', 'model', 'apiKeyEnv', 'tokenizer'] as const;
+export const MODEL_KEYS = ['path', 'url', 'model', 'apiKeyEnv', 'tokenizer', 'name'] as const;
 
 export const CONFIG_FIELDS: readonly Field[] = [
   {
@@ -52,7 +52,8 @@ export const CONFIG_FIELDS: readonly Field[] = [
   { key: 'cut', kind: { type: 'number', min: 0, max: 1, exclusiveMin: true }, description: 'A sample is flagged when its rank s < cut.' },
   { key: 'mode', kind: { type: 'enum', values: ['fixed', 'compat'] }, description: 'compat reproduces the upstream tool with its quirks; fixed removes them.' },
   { key: 'earlyStop', kind: { type: 'boolean' }, description: 'Stop drawing neighbours once every flag is decided (flags are unchanged).' },
-  { key: 'thresholds', kind: { type: 'thresholds' }, description: 'Verdict thresholds on the contamination share.' },
+  { key: 'thresholds', kind: { type: 'thresholds' }, description: "The absolute (upstream) reading: thresholds on the target's share; the verdict in compat mode." },
+  { key: 'margins', kind: { type: 'thresholds' }, description: 'The relative reading: margins on target share minus control share; the verdict in fixed mode (default 0.05 suspicious, 0.10 contaminated).' },
   { key: 'failOn', kind: { type: 'enum', values: ['contaminated', 'suspicious', 'never'] }, description: 'Exit with 100 when a benchmark reaches this verdict.' },
   { key: 'strict', kind: { type: 'boolean' }, description: 'Stop at the first bad data row instead of skipping and counting it.' },
   { key: 'cache', kind: { type: 'cache' }, description: 'Per-sample result cache: {enabled, dir}.' },

@@ -12,6 +12,7 @@ import { parseDetectorSpec } from '../detectors/registry.js';
 import type { AuditConfig, BenchmarkSpec } from '../audit/types.js';
 import { CONFIG_FIELDS, MODEL_KEYS, type FieldKind } from './config-schema.js';
 import { isUrl, parseModelSpec, type ModelSpec } from '../models/registry.js';
+import { DEFAULT_MARGINS, DEFAULT_THRESHOLDS } from '../stats/verdict.js';
 
 export const CONFIG_FILE = 'contam.config.yaml';
 
@@ -27,7 +28,8 @@ export const DEFAULTS = {
   cut: 0.1,
   mode: 'fixed',
   earlyStop: true,
-  thresholds: { suspicious: 0.5, contaminated: 0.85 },
+  thresholds: DEFAULT_THRESHOLDS,
+  margins: DEFAULT_MARGINS,
   failOn: 'contaminated',
   strict: false,
   outputs: [],
@@ -109,7 +111,7 @@ function checkValue(where: string, key: string, kind: FieldKind, value: unknown)
       const t = value as Record<string, unknown>;
       if (!t || typeof t !== 'object') fail(where, key, value, '{suspicious, contaminated}');
       for (const k of Object.keys(t)) if (!['suspicious', 'contaminated'].includes(k)) fail(where, `${key}.${k}`, k, 'suspicious or contaminated');
-      const out = { ...DEFAULTS.thresholds, ...t } as { suspicious: unknown; contaminated: unknown };
+      const out = { ...DEFAULTS[key as 'thresholds' | 'margins'], ...t } as { suspicious: unknown; contaminated: unknown };
       for (const k of ['suspicious', 'contaminated'] as const) {
         const x = out[k];
         if (typeof x !== 'number' || x < 0 || x > 1) fail(where, `${key}.${k}`, x, 'a number in [0, 1]');
@@ -210,6 +212,10 @@ export function resolveConfig(file: PartialConfig, flags: PartialConfig, cacheOv
       merged[key] = { ...spec, model: served };
     }
     delete merged[`${key}Model`];
+    // --name / --reference-name: how reports call the model.
+    const name = flags[`${key}Name`] as string | undefined;
+    if (name !== undefined) merged[key] = { ...(merged[key] as ModelSpec), name };
+    delete merged[`${key}Name`];
   }
   const benchmarks = (merged.benchmarks ?? []) as BenchmarkSpec[];
   if (benchmarks.length === 0) throw new FatalError(`no benchmarks: pass --benchmarks name=path[,name=path] or set "benchmarks" in ${CONFIG_FILE}`);

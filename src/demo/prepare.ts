@@ -28,6 +28,7 @@ export interface PreparedDemo {
   readonly targetDir: string;
   readonly referenceDir: string;
   readonly benchmarks: readonly BenchmarkSpec[];
+  readonly itemsPerBenchmark: number;
   readonly expected: {
     readonly contaminated: string;
     readonly clean: string;
@@ -50,12 +51,13 @@ function spec(dir: string, name: string): BenchmarkSpec {
 }
 
 function describe(dir: string, built: boolean): PreparedDemo {
-  const marker = JSON.parse(readFileSync(join(dir, MARKER), 'utf8')) as { partialFraction: number };
+  const marker = JSON.parse(readFileSync(join(dir, MARKER), 'utf8')) as { partialFraction: number; size: DemoSize };
   return {
     dir,
     targetDir: join(dir, 'target'),
     referenceDir: join(dir, 'reference'),
     benchmarks: [spec(dir, NAMES.contaminated), spec(dir, NAMES.clean), spec(dir, NAMES.partial)],
+    itemsPerBenchmark: DEMO_SIZES[marker.size].itemsPerBenchmark,
     expected: { contaminated: NAMES.contaminated, clean: NAMES.clean, partial: { name: NAMES.partial, fraction: marker.partialFraction } },
     built,
   };

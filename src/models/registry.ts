@@ -12,7 +12,7 @@ export type { OnnxOptions } from './onnx/backend.js';
 export type { RemoteOptions, RemoteSpec } from './remote/backend.js';
 
 /** A local model (folder or hub id), or a served one. */
-export type ModelSpec = { readonly path: string } | RemoteSpec;
+export type ModelSpec = { readonly path: string; readonly name?: string } | RemoteSpec;
 
 export interface BackendOptions {
   readonly onnx?: OnnxOptions;

@@ -4,6 +4,7 @@
  */
 import type { BenchmarkResult, Interval, Verdict } from '../audit/types.js';
 import type { Traffic } from '../models/backend.js';
+import { isAbsolute, relative } from 'node:path';
 import { safeFileName } from './escape.js';
 
 /** Contamination shares are fractions like the published "result < 0.1, %" (0.70, not 70%). */
@@ -20,6 +21,36 @@ export function pValue(p: number): string {
   if (!Number.isFinite(p)) return 'n/a';
   if (p < 0.0001) return '< 0.0001';
   return p < 0.01 ? p.toFixed(4) : p.toFixed(3);
+}
+
+/**
+ * A local path as report.md shows it: relative to the working folder when inside it, else its last
+ * two parts after "…/". report.md goes into release notes; the auditing machine's folders do not.
+ * Hub ids, URLs and relative paths are shown as written.
+ */
+export function displayPath(path: string, cwd = process.cwd()): string {
+  if (!isAbsolute(path)) return path;
+  const rel = relative(cwd, path);
+  if (rel && !rel.startsWith('..') && !isAbsolute(rel)) return rel;
+  const parts = path.split(/[\\/]+/).filter(Boolean);
+  return `…/${parts.slice(-2).join('/')}`;
+}
+
+/** The command line with every absolute path argument (also in --flag=/path) shortened as displayPath does. */
+export function displayCommand(command: string, cwd = process.cwd()): string {
+  return command
+    .split(' ')
+    .map((word) => {
+      const eq = word.indexOf('=');
+      const [head, value] = eq > 0 && isAbsolute(word.slice(eq + 1)) ? [word.slice(0, eq + 1), word.slice(eq + 1)] : ['', word];
+      return isAbsolute(value) ? head + displayPath(value, cwd) : word;
+    })
+    .join(' ');
+}
+
+/** A model as reports name it; results.json from before names existed has only the id. */
+export function modelName(m: { readonly id: string; readonly name?: string }): string {
+  return m.name ?? m.id;
 }
 
 export function signed(value: number): string {

@@ -11,17 +11,18 @@ const ORDERS: readonly (readonly string[])[] = [
   ['schemaVersion', 'tool', 'partial', 'startedAt', 'finishedAt', 'durationMs', 'command', 'config', 'models', 'benchmarks', 'modelCalls', 'notes'],
   // AuditConfig (and the models pair, which shares its first two keys)
   ['target', 'reference', 'benchmarks', 'samples', 'seed', 'sampling', 'detectors', 'defaultDetectors', 'neighbours', 'prefixRatio', 'cut',
-    'mode', 'earlyStop', 'thresholds', 'failOn', 'strict', 'cache', 'outputs', 'outDir', 'onnx', 'remote'],
+    'mode', 'earlyStop', 'thresholds', 'margins', 'failOn', 'strict', 'cache', 'outputs', 'outDir', 'onnx', 'remote'],
   // BenchmarkResult
   ['name', 'task', 'source', 'split', 'rowsRead', 'skipped', 'skippedReasons', 'samplesPlanned', 'samplesScored', 'errors',
-    'errorMessages', 'cacheHits', 'neighboursScored', 'neighboursSaved', 'durationMs', 'detectors', 'notes'],
+    'errorMessages', 'cacheHits', 'neighboursScored', 'neighboursSaved', 'durationMs', 'detectors', 'verdict', 'notes'],
   // DetectorResult
-  ['detector', 'contamination', 'interval', 'nullRate', 'pValue', 'control', 'difference', 'wilcoxon', 'verdict', 'samples', 'labelled'],
+  ['detector', 'contamination', 'interval', 'nullRate', 'pValue', 'control', 'difference', 'mcnemar', 'verdict', 'absoluteVerdict', 'verdictBasis',
+    'verdictReason', 'samples', 'labelled'],
   // SampleRecord (samples.jsonl)
   ['id', 'benchmark', 'rowIndex', 'textHash', 'text', 'label', 'scores', 'controlScores', 'ranks', 'controlRanks', 'flags',
     'controlFlags', 'neighboursScored', 'neighboursTotal', 'lowestTokens', 'neighbourExamples', 'tokens', 'ppl'],
   // ModelInfo
-  ['kind', 'id', 'location', 'fingerprint', 'weightsHashed', 'contextLength', 'vocabSize', 'details', 'traffic'],
+  ['kind', 'id', 'name', 'location', 'fingerprint', 'weightsHashed', 'contextLength', 'vocabSize', 'details', 'traffic'],
   // Traffic
   ['inFlight', 'requests', 'retries', 'retryCauses', 'scoredTokens', 'sampledTokens', 'bytesReceived', 'clientMs'],
 ];
@@ -29,7 +30,7 @@ const SIGNATURE = ['schemaVersion', 'earlyStop', 'rowsRead', 'nullRate', 'textHa
 const SMALL = [
   'name', 'version', 'id', 'task', 'path', 'url', 'model', 'apiKeyEnv', 'tokenizer', 'split', 'options', 'fingerprint', 'layout', 'dtype', 'suspicious', 'contaminated',
   'enabled', 'dir', 'reason', 'count', 'auroc', 'interval', 'tprAtFpr', 'fprAt95Tpr', 'members', 'nonMembers', 'contamination',
-  'value', 'low', 'high', 'statistic', 'pValue', 'n', 'text', 'position', 'logprob', 'scores',
+  'value', 'low', 'high', 'targetOnly', 'controlOnly', 'pValue', 'n', 'detector', 'verdict', 'absoluteVerdict', 'basis', 'text', 'position', 'logprob', 'scores',
 ];
 function orderFor(obj: object): readonly string[] {
   const i = SIGNATURE.findIndex((key) => key in obj);

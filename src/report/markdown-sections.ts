@@ -4,7 +4,7 @@
  */
 import type { AuditResults, BenchmarkResult } from '../audit/types.js';
 import { codeBlock, escapeCell, truncate } from './escape.js';
-import { duration, pValue, share, signed, trafficLine, verdictMarker, withInterval, type ChartFile } from './format.js';
+import { displayCommand, displayPath, duration, modelName, pValue, share, signed, trafficLine, verdictMarker, withInterval, type ChartFile } from './format.js';
 
 /** GFM table from cells that are already escaped. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -32,8 +32,9 @@ export function methodSection(results: AuditResults): string {
       'Human-written items and sampled neighbours are not exchangeable, so real clean models sit above that.',
     '**Why the control matters.** The same statistic with the reference model in the target\'s seat shows how high a presumably ' +
       'clean model scores on these items and neighbours. It drifts by benchmark: a base Llama-2-70B scores 0.89 on GSM8K under the ' +
-      'upstream tool. Read the target\'s number against its control: the difference, its bootstrap interval, the binomial test ' +
-      'against the null and the Wilcoxon signed-rank test of target vs reference scores are in the details below.',
+      'upstream tool. The verdict reads the target against its control: the paired difference of the two shares, its bootstrap ' +
+      'interval, McNemar\'s test on the items only one side flags, and the binomial test against the null are in the details below. ' +
+      '(Comparing the two models\' raw scores would say nothing: two models score the same text differently whether or not either saw it.)',
   ].join('\n\n');
 }
 
@@ -43,7 +44,7 @@ export function benchmarkDetails(bench: BenchmarkResult, charts: readonly ChartF
     : String(bench.skipped);
   const facts = table(['Item', 'Value'], [
     ['Task', escapeCell(bench.task)],
-    ['Source', `${escapeCell(bench.source)} (split ${escapeCell(bench.split)})`],
+    ['Source', `${escapeCell(displayPath(bench.source))} (split ${escapeCell(bench.split)})`],
     ['Rows read', String(bench.rowsRead)],
     ['Skipped', skipped],
     ['Samples scored / planned', `${bench.samplesScored} / ${bench.samplesPlanned}`],
@@ -54,7 +55,7 @@ export function benchmarkDetails(bench: BenchmarkResult, charts: readonly ChartF
     ['Duration', duration(bench.durationMs)],
   ]);
   const stats = table(
-    ['Detector', 'Contamination [95% CI]', 'Null', 'p (binomial vs null)', 'Control [95% CI]', 'Difference [95% CI]', 'Wilcoxon W (p, n)', 'Verdict'],
+    ['Detector', 'Contamination [95% CI]', 'Null', 'p (binomial vs null)', 'Control [95% CI]', 'Difference [95% CI]', 'McNemar (target-only / control-only, p)', 'Verdict', 'Upstream reading'],
     bench.detectors.map((d) => [
       escapeCell(d.detector),
       withInterval(d.contamination, d.interval),
@@ -62,11 +63,13 @@ export function benchmarkDetails(bench: BenchmarkResult, charts: readonly ChartF
       pValue(d.pValue),
       withInterval(d.control.contamination, d.control.interval),
       `${signed(d.difference.value)} [${signed(d.difference.low)}, ${signed(d.difference.high)}]`,
-      `${d.wilcoxon.statistic} (${pValue(d.wilcoxon.pValue)}, ${d.wilcoxon.n})`,
+      Number.isNaN(d.mcnemar.pValue) ? '–' : `${d.mcnemar.targetOnly} / ${d.mcnemar.controlOnly} (${pValue(d.mcnemar.pValue)})`,
       verdictMarker(d.verdict),
+      verdictMarker(d.absoluteVerdict),
     ]),
   );
-  const parts = [`### ${escapeCell(bench.name)}`, facts, stats];
+  const why = `Verdict (${escapeCell(bench.verdict.detector)}, ${bench.verdict.basis} reading): ${verdictMarker(bench.verdict.verdict)}: ${escapeCell(bench.verdict.reason)}.`;
+  const parts = [`### ${escapeCell(bench.name)}`, facts, stats, why];
   if (bench.errorMessages.length > 0) {
     const shown = bench.errorMessages.slice(0, MAX_ERRORS_SHOWN).map((m) => `- ${escapeCell(truncate(m))}`);
     const rest = bench.errorMessages.length - shown.length;
@@ -118,7 +121,7 @@ export function reproducibility(results: AuditResults): string {
       .join(', ');
     const where = m.kind === 'remote' ? `served at ${escapeCell(m.location)}` : 'local ONNX';
     const hashed = m.weightsHashed ? 'weights and tokenizer hashed' : 'remote weights not hashed (URL, served model, context length and tokenizer only)';
-    return `${escapeCell(m.id)}, ${where}, fingerprint ${escapeCell(m.fingerprint.slice(0, 16))} (${hashed}); ${details}${m.traffic ? `; ${trafficLine(m.traffic)}` : ''}`;
+    return `${escapeCell(modelName(m))}, ${where}, fingerprint ${escapeCell(m.fingerprint.slice(0, 16))} (${hashed}); ${details}${m.traffic ? `; ${trafficLine(m.traffic)}` : ''}`;
   };
   const rows: string[][] = [
     ['Target', model(models.target)],
@@ -128,9 +131,9 @@ export function reproducibility(results: AuditResults): string {
     ['Sampling', `${config.sampling}, ${config.samples} per benchmark`],
     ['Detectors', config.detectors.map(escapeCell).join(', ')],
     ['Neighbours', `${config.neighbours} per sample, prefix ${config.prefixRatio} of words, cut s < ${config.cut}, early stopping ${config.earlyStop ? 'on' : 'off'}`],
-    ['Benchmarks', config.benchmarks.map((b) => `${escapeCell(b.name)} (${escapeCell(b.task)}: ${escapeCell(b.path)}${b.split ? `, ${escapeCell(b.split)}` : ''})`).join('; ')],
+    ['Benchmarks', config.benchmarks.map((b) => `${escapeCell(b.name)} (${escapeCell(b.task)}: ${escapeCell(displayPath(b.path))}${b.split ? `, ${escapeCell(b.split)}` : ''})`).join('; ')],
     ['Tool', `${results.tool.name} ${escapeCell(results.tool.version)}`],
     ['Run', `${escapeCell(results.startedAt)} to ${escapeCell(results.finishedAt)} (${duration(results.durationMs)}), ${results.modelCalls} model calls`],
   ];
-  return [table(['Setting', 'Value'], rows), 'Command:', codeBlock(results.command, 'sh')].join('\n\n');
+  return [table(['Setting', 'Value'], rows), 'Command (local paths shortened; results.json keeps them):', codeBlock(displayCommand(results.command), 'sh')].join('\n\n');
 }

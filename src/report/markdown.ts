@@ -4,9 +4,10 @@
  * method in plain words, per-benchmark details and a reproducibility block. Pure: data in, text out.
  * Every piece of dataset, config or model text goes through escapeCell.
  */
-import type { AuditResults } from '../audit/types.js';
+import type { AuditResults, BenchmarkResult } from '../audit/types.js';
+import { SOLAR_CARD_LINE } from '../stats/verdict.js';
 import { escapeCell } from './escape.js';
-import { share, verdictMarker, withInterval, type ChartFile } from './format.js';
+import { modelName, share, signed, verdictMarker, withInterval, type ChartFile } from './format.js';
 import { benchmarkDetails, labelledTable, methodSection, reproducibility, table } from './markdown-sections.js';
 import type { PublishedReferences, PublishedValue } from './references.js';
 
@@ -17,18 +18,16 @@ export interface MarkdownOptions {
   readonly charts?: readonly ChartFile[];
 }
 
-/** The SOLAR card calls values "well below 0.9" clean: drawn as a reference line, not a verdict. */
-export const SOLAR_CARD_LINE = 0.9;
 
 export function renderMarkdown(results: AuditResults, options: MarkdownOptions = {}): string {
   const { target, reference } = results.models;
-  const parts: string[] = [`# Contamination audit: ${escapeCell(target.id)}`];
+  const parts: string[] = [`# Contamination audit: ${escapeCell(modelName(target))}`];
   if (results.partial) parts.push(partialBanner(results));
   parts.push(
-    `Target **${escapeCell(target.id)}**, reference (control) **${escapeCell(reference.id)}**, ` +
+    `Target **${escapeCell(modelName(target))}**, reference (control) **${escapeCell(modelName(reference))}**, ` +
       `${results.config.mode} mode, audited ${escapeCell(results.startedAt)} with contam ${escapeCell(results.tool.version)}.`,
   );
-  parts.push('## Results', resultsTable(results), thresholds(results));
+  parts.push('## Results', headlineTable(results), headlineNotes(results), '### Every detector', detectorTable(results));
   if (options.references) parts.push(publishedSection(options.references));
   parts.push(methodSection(results), '## Per-benchmark details');
   for (const bench of results.benchmarks) parts.push(benchmarkDetails(bench, options.charts ?? []));
@@ -47,24 +46,59 @@ function partialBanner(results: AuditResults): string {
   );
 }
 
-/** One row per benchmark; per detector three columns: contamination [Wilson 95% CI], control, verdict. */
-function resultsTable(results: AuditResults): string {
-  const detectors = detectorKeys(results);
-  const header = ['Benchmark', 'n'];
-  for (const key of detectors) {
-    const k = escapeCell(key);
-    header.push(`${k} (result < ${results.config.cut})`, `control (${k})`, `verdict (${k})`);
-  }
-  const rows = results.benchmarks.map((bench) => {
-    const row = [escapeCell(bench.name), String(bench.samplesScored)];
-    for (const key of detectors) {
-      const d = bench.detectors.find((x) => x.detector === key);
-      if (d) row.push(withInterval(d.contamination, d.interval), share(d.control.contamination), verdictMarker(d.verdict));
-      else row.push('–', '–', '–');
-    }
-    return row;
-  });
-  return table(header, rows);
+/**
+ * Table 9's shape: one row for the target and one for the control (the reference in the target's
+ * seat), the benchmarks as columns; each cell the primary detector's share, and the target's cells
+ * its verdict. The per-detector numbers are in the details below.
+ */
+function headlineTable(results: AuditResults): string {
+  const { target, reference } = results.models;
+  const header = ['Model', ...results.benchmarks.map((b) => escapeCell(b.name))];
+  const cell = (b: BenchmarkResult, control: boolean): string => {
+    const d = b.detectors.find((x) => x.detector === b.verdict.detector);
+    if (!d) return '–';
+    if (control) return Number.isNaN(d.control.contamination) ? 'no control' : withInterval(d.control.contamination, d.control.interval);
+    return `${withInterval(d.contamination, d.interval)} ${verdictMarker(b.verdict.verdict)}`;
+  };
+  return table(header, [
+    [`${escapeCell(modelName(target))} (target)`, ...results.benchmarks.map((b) => cell(b, false))],
+    [`${escapeCell(modelName(reference))} (control: reference in the target's seat)`, ...results.benchmarks.map((b) => cell(b, true))],
+  ]);
+}
+
+/** The detector each benchmark's verdict comes from, and the rule that decided it. */
+function headlineNotes(results: AuditResults): string {
+  const primaries = [...new Set(results.benchmarks.map((b) => b.verdict.detector))].filter(Boolean);
+  const { cut, margins, thresholds, mode } = results.config;
+  const rule = mode === 'compat'
+    ? `Verdicts are the upstream reading (compat mode): ⚠️ suspicious above **${share(thresholds.suspicious)}**, 🚩 contaminated above **${share(thresholds.contaminated)}**.`
+    : `Verdicts are relative to the control (fixed mode): 🚩 contaminated when target − control is significant (McNemar and the binomial test against the null, p < 0.05) and its 95% interval clears **+${share(margins.contaminated)}**; ` +
+      `⚠️ suspicious when significant and at least **+${share(margins.suspicious)}**; ✅ clean when the target is not distinguishable from the control. ` +
+      `The upstream reading (share above ${share(thresholds.suspicious)} / ${share(thresholds.contaminated)}) is in the details.`;
+  return [
+    `Cells read \`share [95% Wilson interval]\`: the share of sampled items whose neighbour rank s is below ${cut} ` +
+      `under ${primaries.map((p) => `**${escapeCell(p)}**`).join(', ') || 'the primary detector'} (the primary detector).`,
+    '',
+    `- ${rule}`,
+    `- Reference line: the SOLAR-10.7B card calls values "well below **${SOLAR_CARD_LINE}**" clean; the upstream README uses 0.85.`,
+  ].join('\n');
+}
+
+/** Per benchmark and detector: share, control, difference, both readings. */
+function detectorTable(results: AuditResults): string {
+  const rows = results.benchmarks.flatMap((bench) =>
+    bench.detectors.map((d) => [
+      escapeCell(bench.name),
+      escapeCell(d.detector) + (d.detector === bench.verdict.detector ? ' (primary)' : ''),
+      String(d.samples),
+      withInterval(d.contamination, d.interval),
+      Number.isNaN(d.control.contamination) ? '–' : share(d.control.contamination),
+      Number.isNaN(d.difference.value) ? '–' : `${signed(d.difference.value)} [${signed(d.difference.low)}, ${signed(d.difference.high)}]`,
+      verdictMarker(d.verdict),
+      verdictMarker(d.absoluteVerdict),
+    ]),
+  );
+  return table(['Benchmark', 'Detector', 'n', `Share (s < ${results.config.cut}) [95% CI]`, 'Control', 'Target − control [95% CI]', 'Verdict', 'Upstream reading'], rows);
 }
 
 export function detectorKeys(results: AuditResults): string[] {
@@ -72,18 +106,6 @@ export function detectorKeys(results: AuditResults): string[] {
   for (const bench of results.benchmarks) for (const d of bench.detectors) keys.add(d.detector);
   // Keep only detectors that produced a number somewhere, in configured order.
   return [...keys].filter((k) => results.benchmarks.some((b) => b.detectors.some((d) => d.detector === k)));
-}
-
-function thresholds(results: AuditResults): string {
-  const { suspicious, contaminated } = results.config.thresholds;
-  return [
-    'Cells read `share [95% Wilson interval]`: the share of sampled items whose neighbour rank s is below ' +
-      `${results.config.cut}. "control" is the same statistic with the reference model in the target's seat.`,
-    '',
-    `- ⚠️ suspicious above **${share(suspicious)}**, 🚩 contaminated above **${share(contaminated)}** (this audit's thresholds).`,
-    `- Reference line: the SOLAR-10.7B card calls values "well below **${SOLAR_CARD_LINE}**" clean; the upstream README uses 0.85.`,
-    '- A verdict compares the target with the thresholds; read it beside the control column, which shows how high a clean model scores on the same items.',
-  ].join('\n');
 }
 
 const PUBLISHED_LABELS: Readonly<Record<string, string>> = {

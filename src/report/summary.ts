@@ -5,17 +5,19 @@
  */
 import type { AuditResults } from '../audit/types.js';
 import { plainText, truncate } from './escape.js';
-import { share, verdictWord, withInterval } from './format.js';
+import { share, signed, verdictWord, withInterval } from './format.js';
 
-const HEADER = ['benchmark', 'detector', 'contamination [95% CI]', 'control', 'verdict'] as const;
+const HEADER = ['benchmark', 'detector', 'contamination [95% CI]', 'control', 'target - control [95% CI]', 'verdict', 'upstream reading'] as const;
 
 export function summaryLines(results: AuditResults): string[] {
   const rows: string[][] = [];
   for (const bench of results.benchmarks) {
     const name = truncate(plainText(bench.name), 32);
-    if (bench.detectors.length === 0) rows.push([name, '-', 'no samples scored', '-', '-']);
+    if (bench.detectors.length === 0) rows.push([name, '-', 'no samples scored', '-', '-', '-', '-']);
     for (const d of bench.detectors) {
-      rows.push([name, truncate(plainText(d.detector), 24), withInterval(d.contamination, d.interval), share(d.control.contamination), verdictWord(d.verdict)]);
+      const primary = d.detector === bench.verdict.detector ? '*' : '';
+      const diff = Number.isNaN(d.difference.value) ? '-' : `${signed(d.difference.value)} [${signed(d.difference.low)}, ${signed(d.difference.high)}]`;
+      rows.push([name, truncate(plainText(d.detector), 24) + primary, withInterval(d.contamination, d.interval), share(d.control.contamination), diff, verdictWord(d.verdict), verdictWord(d.absoluteVerdict)]);
     }
   }
   const widths = HEADER.map((h, i) => Math.max(h.length, ...rows.map((r) => Array.from(r[i]).length)));
@@ -31,10 +33,17 @@ export function summaryLines(results: AuditResults): string[] {
   lines.push(line(HEADER), ...rows.map(line));
   const errors = results.benchmarks.reduce((n, b) => n + b.errors, 0);
   if (errors > 0) lines.push(`${errors} sample error(s), counted in the report.`);
-  const { suspicious, contaminated } = results.config.thresholds;
+  const { thresholds, margins, mode, cut } = results.config;
+  const rule = mode === 'compat'
+    ? `verdict = upstream reading (compat mode): share above ${share(thresholds.suspicious)} suspicious, above ${share(thresholds.contaminated)} contaminated`
+    : `verdict = target vs control (fixed mode): contaminated when significant and the interval clears +${share(margins.contaminated)}, ` +
+      `suspicious when significant and at least +${share(margins.suspicious)}; upstream reading = share above ${share(thresholds.suspicious)} / ${share(thresholds.contaminated)}`;
   lines.push(
-    `share of samples with neighbour rank s < ${results.config.cut}; thresholds: suspicious ${share(suspicious)}, ` +
-      `contaminated ${share(contaminated)}; exchangeable null about 0.10; control = reference model in the target's seat.`,
+    `share of samples with neighbour rank s < ${cut}; * = primary detector (the benchmark's verdict); control = reference model in the target's seat.`,
+    `${rule}.`,
   );
+  for (const bench of results.benchmarks) {
+    lines.push(`${truncate(plainText(bench.name), 32)}: ${verdictWord(bench.verdict.verdict)} (${truncate(plainText(bench.verdict.detector), 24)}): ${plainText(bench.verdict.reason)}`);
+  }
   return lines;
 }

@@ -1,13 +1,14 @@
 /**
  * One benchmark × detector, from per-sample outcomes to the numbers a report prints: contamination
  * share with a Wilson interval, the exchangeable null and a binomial test against it, the control
- * (reference model in the target's seat, same neighbours), their paired difference, and a verdict.
+ * (reference model in the target's seat, same neighbours), their paired difference with McNemar's
+ * test on the discordant items, and the verdict (verdict.ts decides).
  */
 import { FatalError } from '../errors.js';
 import { binomialTailP, exchangeableNullRate } from './binomial.js';
 import { pairedBootstrapDifference, type BootstrapOptions, type Difference, type Interval } from './bootstrap.js';
-import { DEFAULT_THRESHOLDS, verdictFor, type Verdict, type VerdictThresholds } from './verdict.js';
-import { wilcoxonSignedRank, type SignedRankResult } from './wilcoxon.js';
+import { discordance, pairFlags } from './paired.js';
+import { DEFAULT_MARGINS, DEFAULT_THRESHOLDS, decideVerdict, type Discordance, type Margins, type Thresholds, type VerdictDecision } from './verdict.js';
 import { wilson } from './wilson.js';
 
 /** A sample's rank s (flagged when s < cut), its flag alone (early stopping leaves no exact rank), or null/NaN when it errored. */
@@ -20,7 +21,9 @@ export interface BenchmarkInput {
   /** Neighbours per sample (M), for the exchangeable null. */
   readonly neighbours: number;
   readonly cut?: number;
-  readonly thresholds?: VerdictThresholds;
+  readonly mode?: 'compat' | 'fixed';
+  readonly thresholds?: Thresholds;
+  readonly margins?: Margins;
   readonly bootstrap?: BootstrapOptions;
 }
 
@@ -40,15 +43,14 @@ export interface BenchmarkSummary extends SideSummary {
   readonly control: SideSummary | null;
   /** Target share - control share over samples valid on both sides, paired bootstrap 95% CI. */
   readonly difference: Difference | null;
-  /** Target ranks vs control ranks, alternative 'less' (target finds originals more member-like); null without exact ranks. */
-  readonly wilcoxon: SignedRankResult | null;
-  readonly verdict: Verdict;
-  readonly thresholds: VerdictThresholds;
+  /** Items flagged for one side only, for McNemar's test. */
+  readonly discordance: Discordance | null;
+  readonly decision: VerdictDecision;
   readonly cut: number;
   readonly neighbours: number;
 }
 
-function flagOf(outcome: SampleOutcome, cut: number): boolean | null {
+export function flagOf(outcome: SampleOutcome, cut: number): boolean | null {
   if (outcome === null || (typeof outcome === 'number' && Number.isNaN(outcome))) return null;
   return typeof outcome === 'boolean' ? outcome : outcome < cut;
 }
@@ -67,12 +69,9 @@ function side(outcomes: readonly SampleOutcome[], cut: number, nullRate: number)
   };
 }
 
-const exactRanks = (xs: readonly SampleOutcome[]): xs is readonly number[] => xs.every((x) => typeof x === 'number');
-
 export function summariseBenchmark(input: BenchmarkInput): BenchmarkSummary {
   const cut = input.cut ?? 0.1;
   if (!(cut > 0 && cut <= 1)) throw new FatalError(`rank cut ${cut} is out of range; it must be in (0, 1], e.g. 0.1`);
-  const thresholds = input.thresholds ?? DEFAULT_THRESHOLDS;
   const nullRate = exchangeableNullRate(input.neighbours, cut);
   const target = side(input.target, cut, nullRate);
   const { control } = input;
@@ -80,27 +79,30 @@ export function summariseBenchmark(input: BenchmarkInput): BenchmarkSummary {
     throw new Error(`summariseBenchmark: ${input.target.length} target outcomes but ${control.length} control outcomes`);
   }
   let difference: Difference | null = null;
-  let signedRank: SignedRankResult | null = null;
+  let discordant: Discordance | null = null;
+  let controlSide: SideSummary | null = null;
   if (control) {
-    const t: boolean[] = [];
-    const c: boolean[] = [];
-    input.target.forEach((o, i) => {
-      const a = flagOf(o, cut);
-      const b = flagOf(control[i], cut);
-      if (a !== null && b !== null) t.push(a), c.push(b);
-    });
+    const { t, c } = pairFlags(input.target.map((o) => flagOf(o, cut)), control.map((o) => flagOf(o, cut)));
     difference = pairedBootstrapDifference(t, c, input.bootstrap);
-    if (exactRanks(input.target) && exactRanks(control)) signedRank = wilcoxonSignedRank(input.target, control, 'less');
+    discordant = discordance(t, c);
+    controlSide = side(control, cut, nullRate);
   }
+  const decision = decideVerdict(
+    {
+      contamination: target.contamination,
+      nullPValue: target.pValue,
+      ...(controlSide && difference && discordant ? { control: { contamination: controlSide.contamination, difference, discordance: discordant } } : {}),
+    },
+    { mode: input.mode ?? 'fixed', thresholds: input.thresholds ?? DEFAULT_THRESHOLDS, margins: input.margins ?? DEFAULT_MARGINS },
+  );
   return {
     samples: input.target.length,
     ...target,
     nullRate,
-    control: control ? side(control, cut, nullRate) : null,
+    control: controlSide,
     difference,
-    wilcoxon: signedRank,
-    verdict: verdictFor(target.contamination, thresholds),
-    thresholds,
+    discordance: discordant,
+    decision,
     cut,
     neighbours: input.neighbours,
   };

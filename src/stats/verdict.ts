@@ -1,38 +1,157 @@
 /**
- * A benchmark's verdict from its contamination share (the "result < 0.1, %" number).
- * Upstream README: "If the result < 0.1 with a percentage greater than 0.85, it is highly likely that
- * the dataset has been trained", so a verdict needs the share to be strictly greater than its threshold.
+ * The one place a benchmark's verdict is decided. Everything that shows or acts on a verdict (the live
+ * UI, the plain log, report.md, results.json, --fail-on) reads what `decideVerdict` returned.
+ *
+ * Two readings of the same numbers:
+ * - **absolute** (upstream, what Table 9 and model cards quote): the target's share against fixed
+ *   thresholds. The upstream README: "If the result < 0.1 with a percentage greater than 0.85, it is
+ *   highly likely that the dataset has been trained", so a share must be strictly above a threshold.
+ *   It is the verdict in `compat` mode, and always shown beside the other.
+ * - **relative** (the verdict in `fixed` mode): the target against the control, the reference model
+ *   in the target's seat on the same items and neighbours. A benchmark whose null drifts high (a clean
+ *   base Llama-2-70B scores 0.89 on GSM8K upstream) moves both sides; memorisation moves only the target.
+ *
+ * The relative rule, with D = target share - control share over the items scored on both sides, its
+ * paired bootstrap 95% interval [low, high], McNemar's exact one-sided test on the discordant items
+ * (flagged for the target only vs for the control only) and the binomial test of the target's share
+ * against the exchangeable null:
+ * - **contaminated** when the evidence is significant (both tests p < alpha) and low >= margins.contaminated:
+ *   with 95% confidence at least that many more items are flagged for the target than for the control;
+ * - **suspicious** when significant and D >= margins.suspicious, but the interval does not clear the
+ *   contaminated margin;
+ * - **clean** otherwise: the target is not distinguishable from the control (or exceeds it by less
+ *   than the suspicious margin, or its share is not above the exchangeable null);
+ * - **unknown** when nothing was scored.
+ * Under the null the flags of target and control are exchangeable per item, and McNemar's test alone
+ * keeps the false-alarm rate at or below alpha; the margin and the second test only lower it. The
+ * measured rates are in the README (bench/verdict-null.ts simulates them).
  */
 import { FatalError } from '../errors.js';
+import { binomialTailP } from './binomial.js';
 
 export type Verdict = 'clean' | 'suspicious' | 'contaminated' | 'unknown';
+export type VerdictBasis = 'absolute' | 'relative';
 
-export interface VerdictThresholds {
+/** Shares above which the absolute reading says suspicious / contaminated. */
+export interface Thresholds {
+  readonly suspicious: number;
+  readonly contaminated: number;
+}
+
+/** How far the target must exceed the control (share points) for the relative reading. */
+export interface Margins {
   readonly suspicious: number;
   readonly contaminated: number;
 }
 
 /** Upstream README's 0.85 for contaminated; 0.5 marks the half-way band as worth a look. */
-export const DEFAULT_THRESHOLDS: VerdictThresholds = { suspicious: 0.5, contaminated: 0.85 };
-/** The SOLAR-10.7B model card's line ("well below 0.9"), for reports that cite it. Reference only. */
-export const SOLAR_CARD_THRESHOLD = 0.9;
+export const DEFAULT_THRESHOLDS: Thresholds = { suspicious: 0.5, contaminated: 0.85 };
+/**
+ * 5 points is where a difference starts to matter for a release note; 10 points with 95% confidence
+ * is what "contaminated" asks for. Both are share points of the benchmark's items.
+ */
+export const DEFAULT_MARGINS: Margins = { suspicious: 0.05, contaminated: 0.1 };
+/** One-sided significance level of McNemar's test and of the binomial test against the null. */
+export const VERDICT_ALPHA = 0.05;
+/** The SOLAR-10.7B model card's line ("well below 0.9"): a reference line in reports, never a verdict. */
+export const SOLAR_CARD_LINE = 0.9;
 
-export function checkThresholds(t: VerdictThresholds): VerdictThresholds {
+function checkPair(t: Thresholds | Margins, what: string): void {
   const ok = (v: number): boolean => Number.isFinite(v) && v >= 0 && v <= 1;
   if (!ok(t.suspicious) || !ok(t.contaminated) || t.suspicious > t.contaminated) {
     throw new FatalError(
-      `verdict thresholds suspicious=${t.suspicious}, contaminated=${t.contaminated} are invalid; ` +
+      `verdict ${what} suspicious=${t.suspicious}, contaminated=${t.contaminated} are invalid; ` +
         'both must be in [0, 1] with suspicious <= contaminated',
     );
   }
+}
+
+export function checkThresholds(t: Thresholds): Thresholds {
+  checkPair(t, 'thresholds');
   return t;
 }
 
-/** 'unknown' when the share is NaN: no sample was scored, so there is nothing to judge. */
-export function verdictFor(contamination: number, thresholds: VerdictThresholds = DEFAULT_THRESHOLDS): Verdict {
+/** The upstream reading: the share against fixed thresholds; 'unknown' when the share is NaN. */
+export function absoluteVerdict(contamination: number, thresholds: Thresholds = DEFAULT_THRESHOLDS): Verdict {
   checkThresholds(thresholds);
   if (Number.isNaN(contamination)) return 'unknown';
   if (contamination > thresholds.contaminated) return 'contaminated';
   if (contamination > thresholds.suspicious) return 'suspicious';
   return 'clean';
+}
+
+/** Paired flags over the items valid on both sides: b flagged for the target only, c for the control only. */
+export interface Discordance {
+  readonly targetOnly: number;
+  readonly controlOnly: number;
+  readonly pairs: number;
+}
+
+/** McNemar's exact test, one-sided (the target flags more): P(X >= b), X ~ Binomial(b + c, 1/2). */
+export function mcnemarExactP(d: Discordance): number {
+  const n = d.targetOnly + d.controlOnly;
+  return n === 0 ? 1 : binomialTailP(d.targetOnly, n, 0.5);
+}
+
+export interface VerdictEvidence {
+  /** The target's share and its one-sided binomial p against the exchangeable null. */
+  readonly contamination: number;
+  readonly nullPValue: number;
+  /** Absent when the detector has no control (the `reference` detector). */
+  readonly control?: {
+    readonly contamination: number;
+    readonly difference: { readonly value: number; readonly low: number; readonly high: number };
+    readonly discordance: Discordance;
+  };
+}
+
+export interface VerdictPolicy {
+  readonly mode: 'compat' | 'fixed';
+  readonly thresholds: Thresholds;
+  readonly margins: Margins;
+  readonly alpha?: number;
+}
+
+export interface VerdictDecision {
+  readonly verdict: Verdict;
+  readonly basis: VerdictBasis;
+  /** The upstream reading, shown beside the verdict whatever the basis. */
+  readonly absolute: Verdict;
+  /** One line saying why, for reports and the log. */
+  readonly reason: string;
+  /** McNemar's p, NaN without a control. */
+  readonly pValue: number;
+}
+
+/** Shares as Table 9 prints them (0.28), signed: +0.40. */
+const pts = (x: number): string => (Number.isNaN(x) ? 'n/a' : `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`);
+
+export function decideVerdict(evidence: VerdictEvidence, policy: VerdictPolicy): VerdictDecision {
+  checkThresholds(policy.thresholds);
+  checkPair(policy.margins, 'margins');
+  const alpha = policy.alpha ?? VERDICT_ALPHA;
+  const absolute = absoluteVerdict(evidence.contamination, policy.thresholds);
+  const { control } = evidence;
+  const pValue = control ? mcnemarExactP(control.discordance) : NaN;
+  const decided = (verdict: Verdict, basis: VerdictBasis, reason: string): VerdictDecision => ({ verdict, basis, absolute, reason, pValue });
+  if (Number.isNaN(evidence.contamination)) return decided('unknown', policy.mode === 'compat' ? 'absolute' : 'relative', 'no sample was scored');
+  if (policy.mode === 'compat') {
+    return decided(absolute, 'absolute', `share ${evidence.contamination.toFixed(2)} against thresholds ${policy.thresholds.suspicious} / ${policy.thresholds.contaminated} (upstream reading)`);
+  }
+  if (!control || control.discordance.pairs === 0) {
+    return decided(absolute, 'absolute', 'no control for this detector: the upstream reading of the share against the thresholds');
+  }
+  const { value, low } = control.difference;
+  const { margins } = policy;
+  const versus = `target − control ${pts(value)} [${pts(low)}, ${pts(control.difference.high)}], McNemar p ${formatP(pValue)}`;
+  if (!(evidence.nullPValue < alpha)) return decided('clean', 'relative', `share not above the exchangeable null (p ${formatP(evidence.nullPValue)}); ${versus}`);
+  if (!(pValue < alpha)) return decided('clean', 'relative', `not distinguishable from the control: ${versus}`);
+  if (low >= margins.contaminated) return decided('contaminated', 'relative', `${versus}; the interval clears the ${margins.contaminated.toFixed(2)} margin`);
+  if (value >= margins.suspicious) return decided('suspicious', 'relative', `${versus}; significant, but the interval does not clear ${margins.contaminated.toFixed(2)}`);
+  return decided('clean', 'relative', `${versus}; significant but below the ${margins.suspicious.toFixed(2)} margin`);
+}
+
+function formatP(p: number): string {
+  if (!Number.isFinite(p)) return 'n/a';
+  return p < 0.0001 ? '< 0.0001' : p.toPrecision(2);
 }

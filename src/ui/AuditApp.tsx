@@ -142,6 +142,7 @@ export function AuditApp({ events, onExit, onCancel, clock = Date.now, tickMs = 
                 benchmark={b}
                 primary={primary}
                 thresholds={state.config?.thresholds}
+                margins={state.config?.mode === 'fixed' ? state.config.margins : undefined}
                 selected={i === benchmarkIndex}
                 now={now}
                 columns={columns}

@@ -1,7 +1,8 @@
 import { Box, Text } from 'ink';
-import type { Thresholds } from '../audit/types.js';
+import type { Estimate, Margins, Thresholds } from '../audit/types.js';
+import { share, signed } from '../report/format.js';
 import { contaminationGauge, progressBar } from './bars.js';
-import { fit, formatCount, formatDuration, formatInterval, formatPercent } from './format.js';
+import { fit, formatCount, formatDuration } from './format.js';
 import { currentEstimate } from './sample-order.js';
 import { sanitizeForTerminal } from './sanitize.js';
 import { elapsed, eta, type BenchmarkProgress } from './state.js';
@@ -13,6 +14,8 @@ export interface BenchmarkRowProps {
   readonly primary?: string;
   /** Marked on the gauge; the verdict itself comes from the audit's estimate. */
   readonly thresholds?: Thresholds;
+  /** Fixed mode: the relative verdict's margins (the gauge then marks control + margin). */
+  readonly margins?: Margins;
   readonly selected: boolean;
   /** Epoch ms for elapsed and ETA. */
   readonly now: number;
@@ -41,9 +44,20 @@ export function barWidth(columns: number, nameWidth: number): number {
  * gauge with the thresholds marked (┆ suspicious, ┃ contaminated), the % with its interval, the
  * control %, and the verdict in green / yellow / red.
  */
-export function BenchmarkRow({ benchmark, primary, thresholds, selected, now, columns, nameWidth }: BenchmarkRowProps) {
+/**
+ * Where the gauge marks its two lines: the absolute thresholds in compat mode; in fixed mode the
+ * control's share plus each margin, the shares the target must pass for the relative verdict.
+ */
+function gaugeMarks(estimate: Estimate | undefined, thresholds: Thresholds | undefined, margins: Margins | undefined): Thresholds | undefined {
+  if (!margins) return thresholds;
+  if (!estimate || Number.isNaN(estimate.control)) return undefined;
+  return { suspicious: Math.min(1, estimate.control + margins.suspicious), contaminated: Math.min(1, estimate.control + margins.contaminated) };
+}
+
+export function BenchmarkRow({ benchmark, primary, thresholds, margins, selected, now, columns, nameWidth }: BenchmarkRowProps) {
   const width = barWidth(columns, nameWidth);
   const estimate = currentEstimate(benchmark, primary);
+  const marks = gaugeMarks(estimate, thresholds, margins);
   const colour = estimate ? verdictColor(estimate.verdict) : undefined;
   const remaining = eta(benchmark, now);
   const time = benchmark.finished
@@ -77,7 +91,7 @@ export function BenchmarkRow({ benchmark, primary, thresholds, selected, now, co
       <Text wrap="truncate">
         <Text>{' '.repeat(PREFIX_WIDTH)}</Text>
         <Text dimColor>{fit(detectorLabel, nameWidth)} </Text>
-        {contaminationGauge(estimate, thresholds, width).map((s, i) => (
+        {contaminationGauge(estimate, marks, width).map((s, i) => (
           <Text
             key={i}
             color={s.role === 'suspicious-mark' ? 'yellow' : s.role === 'contaminated-mark' ? 'red' : s.role === 'empty' ? undefined : colour}
@@ -88,10 +102,11 @@ export function BenchmarkRow({ benchmark, primary, thresholds, selected, now, co
         ))}
         {estimate ? (
           <>
-            <Text color={colour} bold>{fit(formatPercent(estimate.contamination), 7, 'right')}</Text>
-            <Text dimColor> {formatInterval(estimate.interval)}</Text>
+            <Text color={colour} bold>{fit(share(estimate.contamination), 5, 'right')}</Text>
+            <Text dimColor> [{share(estimate.interval.low)}, {share(estimate.interval.high)}]</Text>
             <Text dimColor>  control </Text>
-            <Text>{formatPercent(estimate.control)}</Text>
+            <Text>{share(estimate.control)}</Text>
+            {Number.isNaN(estimate.difference.value) ? null : <Text dimColor>  Δ {signed(estimate.difference.value)}</Text>}
             <Text>  </Text>
             <Text color={colour} bold>{verdictLabel(estimate.verdict)}</Text>
           </>

@@ -61,8 +61,10 @@ export function Header({ config, primary, traffic, startedAt }: HeaderProps) {
           </Text>
         ))}
         <Text dimColor>
-          {'  '}flag s &lt; {config.cut} · suspicious &gt; {pct(config.thresholds.suspicious)} · contaminated &gt;{' '}
-          {pct(config.thresholds.contaminated)}
+          {'  '}flag s &lt; {config.cut} ·{' '}
+          {config.mode === 'fixed'
+            ? `verdict vs control: suspicious ≥ +${config.margins.suspicious.toFixed(2)}, contaminated when its interval clears +${config.margins.contaminated.toFixed(2)}`
+            : `suspicious > ${config.thresholds.suspicious.toFixed(2)} · contaminated > ${config.thresholds.contaminated.toFixed(2)}`}
         </Text>
       </Text>
       {traffic ? (

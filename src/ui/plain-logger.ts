@@ -5,9 +5,9 @@
  * every piece of text sanitized. No Ink, no React.
  */
 import { specLabel } from '../models/registry.js';
-import { trafficLine } from '../report/format.js';
+import { share, signed, trafficLine, withInterval } from '../report/format.js';
 import type { AuditEvent, Estimate } from '../audit/types.js';
-import { formatCount, formatDuration, formatInterval, formatPercent } from './format.js';
+import { formatCount, formatDuration } from './format.js';
 import { currentEstimate, primaryDetector } from './sample-order.js';
 import { sanitizeLogLine } from './sanitize.js';
 import { elapsed, eta, initialUiState, LOGGED_ERRORS_PER_BENCHMARK, reduce, type UiState } from './state.js';
@@ -23,7 +23,8 @@ export type PlainLogger = (event: AuditEvent) => void;
 
 function estimateText(estimate: Estimate | undefined): string {
   if (!estimate) return '';
-  return ` · ${sanitizeLogLine(estimate.detector)} ${formatPercent(estimate.contamination)} ${formatInterval(estimate.interval)} control ${formatPercent(estimate.control)} ${estimate.verdict}`;
+  const diff = Number.isNaN(estimate.difference.value) ? '' : ` (${signed(estimate.difference.value)} [${signed(estimate.difference.low)}, ${signed(estimate.difference.high)}])`;
+  return ` · ${sanitizeLogLine(estimate.detector)} ${withInterval(estimate.contamination, estimate.interval)} control ${share(estimate.control)}${diff} ${estimate.verdict}`;
 }
 
 /** Progress bucket of `done`: a new bucket means a new line. */

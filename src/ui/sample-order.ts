@@ -25,7 +25,15 @@ export function currentEstimate(benchmark: BenchmarkProgress, detector: string |
   const final = benchmark.result?.detectors;
   if (final && final.length > 0) {
     const d = final.find((r) => r.detector === detector) ?? final[0];
-    return { detector: d.detector, contamination: d.contamination, interval: d.interval, control: d.control.contamination, verdict: d.verdict };
+    return {
+      detector: d.detector,
+      contamination: d.contamination,
+      interval: d.interval,
+      control: d.control.contamination,
+      difference: d.difference,
+      verdict: d.verdict,
+      absoluteVerdict: d.absoluteVerdict,
+    };
   }
   return benchmark.estimates.find((e) => e.detector === detector) ?? benchmark.estimates[0];
 }

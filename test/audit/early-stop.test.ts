@@ -24,6 +24,7 @@ function config(fx: AuditFixture, earlyStop: boolean, mode: 'fixed' | 'compat'):
     mode,
     earlyStop,
     thresholds: { suspicious: 0.5, contaminated: 0.85 },
+    margins: { suspicious: 0.05, contaminated: 0.1 },
     failOn: 'never',
     strict: false,
     cache: { enabled: false, dir: join(root, 'cache') },

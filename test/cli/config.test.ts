@@ -67,7 +67,7 @@ describe('models served by an engine', () => {
   it.each([
     ['target: { url: ftp://gpu/v1 }\n', 'key "target.url": expected an http:// or https:// URL such as http://127.0.0.1:8000/v1, found "ftp://gpu/v1"'],
     ['target: { url: http://gpu/v1, path: ./m }\n', 'key "target": expected exactly one of path (a local model) or url (a served model)'],
-    ['target: { url: http://gpu/v1, key: abc }\n', 'key "target.key": expected one of path, url, model, apiKeyEnv, tokenizer, found "key"'],
+    ['target: { url: http://gpu/v1, key: abc }\n', 'key "target.key": expected one of path, url, model, apiKeyEnv, tokenizer, name, found "key"'],
     ['remote: { concurrency: 0 }\n', 'key "remote.concurrency": expected an integer >= 1, found 0'],
     ['onnx: { dtype: fp64 }\n', 'key "onnx.dtype": expected one of fp32, fp16, q8, int8, uint8, q4, q4f16, bnb4, found "fp64"'],
   ])('rejects %j in one line naming the key', (yaml, message) => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AuditResults } from '../../src/audit/types.js';
 import { repoRoot } from '../helpers/shared-data.js';
+import { tableAfter } from '../report/md-parse.js';
 
 const root = mkdtempSync(join(tmpdir(), 'contam-demo-audit-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -58,8 +59,26 @@ describe('contam demo (ci size) through the built CLI', () => {
     expect(agree / samples.length).toBeGreaterThanOrEqual(0.95);
   });
 
-  it('the Markdown report says what was found', () => {
+  it('the Markdown report opens with one row per model and one column per benchmark, and names no local path', () => {
     const md = readFileSync(join(out, 'report.md'), 'utf8');
-    expect(md).toMatch(/\| demo-contaminated \| 20 \| 1\.00 \[0\.84, 1\.00\] \| 0\.00 \| 🚩 contaminated \|/);
+    const headline = tableAfter(md, '## Results');
+    expect(headline[0]).toEqual(['Model', 'demo-contaminated', 'demo-clean', 'demo-partial']);
+    expect(headline[2][0]).toBe('demo-target (target)');
+    expect(headline[3][0]).toBe("demo-reference (control: reference in the target's seat)");
+    expect(headline[2][1]).toMatch(/🚩 contaminated$/);
+    expect(headline[2][2]).toMatch(/✅ clean$/);
+    // 40% of demo-partial's items memorised: never called clean (the upstream reading would).
+    expect(headline[2][3]).not.toMatch(/clean$/);
+    expect(md).not.toMatch(/\/root\/|\/tmp\/|\/home\/|\.cache\//);
+  });
+
+  it('results.json gives each benchmark one verdict, from the primary detector', () => {
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as AuditResults;
+    const verdicts = Object.fromEntries(results.benchmarks.map((b) => [b.name, b.verdict.verdict]));
+    expect(verdicts['demo-contaminated']).toBe('contaminated');
+    expect(verdicts['demo-clean']).toBe('clean');
+    expect(verdicts['demo-partial']).not.toBe('clean');
+    expect(results.benchmarks.every((b) => b.verdict.detector === results.config.detectors[0])).toBe(true);
+    expect(results.models.target.name).toBe('demo-target');
   });
 });

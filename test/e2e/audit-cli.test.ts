@@ -12,7 +12,7 @@ import type { AuditResults, SampleRecord } from '../../src/audit/types.js';
 import { detectorSet, scoreAll } from '../../src/audit/detector-set.js';
 import { openModel } from '../../src/models/onnx/open.js';
 import { binomialTailP, exchangeableNullRate } from '../../src/stats/binomial.js';
-import { verdictFor } from '../../src/stats/verdict.js';
+import { absoluteVerdict, decideVerdict } from '../../src/stats/verdict.js';
 import { wilson } from '../../src/stats/wilson.js';
 import { writeAuditFixture, type AuditFixture } from '../helpers/audit-fixture.js';
 import { runCli, STACK_LINE, type CliResult } from './cli.js';
@@ -60,7 +60,7 @@ describe('contam audit, spawned non-interactively on fixture models', () => {
   it('exits 0, prints the summary table on stdout and progress as plain lines on stderr', () => {
     expect(first.stderr).not.toMatch(STACK_LINE);
     expect(first.code).toBe(0);
-    expect(first.stdout.split('\n')[0]).toBe('benchmark  detector         contamination [95% CI]  control  verdict');
+    expect(first.stdout.split('\n')[0]).toBe('benchmark  detector         contamination [95% CI]  control  target - control [95% CI]  verdict  upstream reading');
     expect(first.stderr).toContain('[gsm8k] done: 4/4 samples scored, 0 errors');
     expect(first.stderr).toContain('[arc] done: 4/4 samples scored, 0 errors');
     // Never Ink's cursor movements on a non-terminal.
@@ -86,14 +86,27 @@ describe('contam audit, spawned non-interactively on fixture models', () => {
         const w = wilson(flagged, records.length);
         const control = records.filter((r) => r.controlFlags[d.detector]).length;
         const wc = wilson(control, records.length);
-        expect({ detector: d.detector, samples: d.samples, contamination: d.contamination, interval: d.interval, nullRate: d.nullRate, pValue: d.pValue, verdict: d.verdict, control: d.control }).toEqual({
+        const targetOnly = records.filter((r) => r.flags[d.detector] && !r.controlFlags[d.detector]).length;
+        const controlOnly = records.filter((r) => !r.flags[d.detector] && r.controlFlags[d.detector]).length;
+        const decision = decideVerdict(
+          {
+            contamination: flagged / records.length,
+            nullPValue: binomialTailP(flagged, records.length, nullRate),
+            control: { contamination: control / records.length, difference: d.difference, discordance: { targetOnly, controlOnly, pairs: records.length } },
+          },
+          results.config,
+        );
+        expect(d.mcnemar).toEqual({ targetOnly, controlOnly, pValue: decision.pValue });
+        expect(d.difference.value).toBeCloseTo((flagged - control) / records.length, 12);
+        expect({ detector: d.detector, samples: d.samples, contamination: d.contamination, interval: d.interval, nullRate: d.nullRate, pValue: d.pValue, verdict: d.verdict, absoluteVerdict: d.absoluteVerdict, control: d.control }).toEqual({
           detector: d.detector,
           samples: records.length,
           contamination: flagged / records.length,
           interval: { low: w.low, high: w.high },
           nullRate,
           pValue: binomialTailP(flagged, records.length, nullRate),
-          verdict: verdictFor(flagged / records.length, results.config.thresholds),
+          verdict: decision.verdict,
+          absoluteVerdict: absoluteVerdict(flagged / records.length, results.config.thresholds),
           control: { contamination: control / records.length, interval: { low: wc.low, high: wc.high } },
         });
       }
@@ -162,9 +175,9 @@ describe('rerun with the same cache folder', () => {
 });
 
 describe('exit codes', () => {
-  // --cut 1 flags every sample that at least one neighbour does not beat, so shares are high; with
-  // --thresholds 0,0 any share above 0 is "contaminated" (verdicts need the share strictly above).
-  const loud = ['--cut', '1', '--thresholds', '0,0'];
+  // --cut 1 flags every sample that at least one neighbour does not beat, so shares are high; in
+  // compat mode (the upstream reading decides) with --thresholds 0,0 any share above 0 is "contaminated".
+  const loud = ['--mode', 'compat', '--cut', '1', '--thresholds', '0,0'];
 
   it('0 with --fail-on never even when the primary verdict is contaminated', () => {
     const out = runCli(auditArgs(join(root, 'never'), ...loud, '--fail-on', 'never'));

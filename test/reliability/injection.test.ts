@@ -5,7 +5,7 @@
  * its cells. The data itself is kept verbatim in samples.jsonl.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeAuditFixture, type AuditFixture } from '../helpers/audit-fixture.js';
 import { tables } from '../report/md-parse.js';
@@ -103,19 +103,20 @@ describe('hostile text in report.md', () => {
   });
 
   it('shows the benchmark name escaped in one results-table cell', () => {
-    const results = tables(md).find((t) => t[0][0] === 'Benchmark')!;
-    expect(results).toHaveLength(3); // header, separator, one benchmark
-    expect(results[2][0]).toBe(
+    const results = tables(md).find((t) => t[0][0] === 'Model')!;
+    expect(results).toHaveLength(4); // header, separator, target, control
+    expect(results[0][1]).toBe(
       'evil\\| pipe \\`tick\\` &lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(2)&gt; second line ␛\\]0;NAME-TITLE␇',
     );
-    expect(results[2][1]).toBe('6');
+    expect(results[0]).toHaveLength(2);
   });
 
   it('escapes the skip reason and the file name in the details table, and the name in its heading', () => {
     const skipped = tables(md).flatMap((t) => t.filter((row) => row[0] === 'Skipped'));
     expect(skipped).toEqual([['Skipped', '1 (field "label": expected a member/non-member label (1/0, true/false, "member"/"n…: 1)']]);
     const source = tables(md).flatMap((t) => t.filter((row) => row[0] === 'Source'));
-    expect(source).toEqual([['Source', `${root}/rows\\|\\\`tick\\\`&lt;b&gt;␛\\[1m.jsonl (split test)`]]);
+    // Outside the working folder, a local path is shortened to its last two parts (no machine paths in report.md).
+    expect(source).toEqual([['Source', `…/${basename(root)}/rows\\|\\\`tick\\\`&lt;b&gt;␛\\[1m.jsonl (split test)`]]);
     const heading = md.split('\n').filter((l) => l.startsWith('### evil'));
     expect(heading).toEqual(['### evil\\| pipe \\`tick\\` &lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(2)&gt; second line ␛\\]0;NAME-TITLE␇']);
   });

@@ -17,8 +17,11 @@ function detector(key: string, contamination: number, control: number, verdict: 
     pValue: contamination > 0.2 ? 1.2e-9 : 0.41,
     control: { contamination: control, interval: { low: Math.max(0, control - 0.06), high: Math.min(1, control + 0.08) } },
     difference: { value: contamination - control, low: contamination - control - 0.09, high: contamination - control + 0.09 },
-    wilcoxon: { statistic: 3120.5, pValue: 0.0031, n: 100 },
+    mcnemar: { targetOnly: Math.round((contamination - control) * 100) + 2, controlOnly: 2, pValue: contamination - control > 0.05 ? 0.0031 : 0.41 },
     verdict,
+    absoluteVerdict: contamination > 0.85 ? 'contaminated' : contamination > 0.5 ? 'suspicious' : 'clean',
+    verdictBasis: 'relative',
+    verdictReason: `target − control ${(contamination - control).toFixed(2)}`,
     samples: 100,
     ...extra,
   };
@@ -42,13 +45,20 @@ function benchmark(name: string, task: string, detectors: DetectorResult[], extr
     neighboursSaved: 1_590,
     durationMs: 754_000,
     detectors,
+    verdict: {
+      detector: detectors[0]?.detector ?? '',
+      verdict: detectors[0]?.verdict ?? 'unknown',
+      absoluteVerdict: detectors[0]?.absoluteVerdict ?? 'unknown',
+      basis: 'relative',
+      reason: detectors[0]?.verdictReason ?? 'no detector produced a result',
+    },
     notes: [],
     ...extra,
   };
 }
 
 export const fixtureResults: AuditResults = {
-  schemaVersion: 2,
+  schemaVersion: 3,
   tool: { name: 'contam', version: '0.1.0' },
   partial: false,
   startedAt: '2025-01-31T09:15:02.000Z',
@@ -73,6 +83,7 @@ export const fixtureResults: AuditResults = {
     mode: 'fixed',
     earlyStop: true,
     thresholds: { suspicious: 0.5, contaminated: 0.85 },
+    margins: { suspicious: 0.05, contaminated: 0.1 },
     failOn: 'contaminated',
     strict: false,
     cache: { enabled: true, dir: '/root/.cache/contam' },
@@ -84,6 +95,7 @@ export const fixtureResults: AuditResults = {
     target: {
       kind: 'onnx',
       id: 'upstage/SOLAR-10.7B-Instruct-v1.0',
+      name: 'upstage/SOLAR-10.7B-Instruct-v1.0',
       location: '/models/solar',
       fingerprint: 'sha256:9f2c1a',
       weightsHashed: true,
@@ -94,6 +106,7 @@ export const fixtureResults: AuditResults = {
     reference: {
       kind: 'onnx',
       id: 'huggyllama/llama-7b',
+      name: 'huggyllama/llama-7b',
       location: '/models/llama-7b',
       fingerprint: 'sha256:04be77',
       weightsHashed: true,

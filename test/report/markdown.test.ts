@@ -12,17 +12,25 @@ const md = renderMarkdown(fixtureResults, { references, charts });
 const escapedHostile = 'my\\|bench \\`x\\` &lt;script&gt;alert(1)&lt;/script&gt; line2 ␛\\[31mred␛\\[0m';
 
 describe('renderMarkdown', () => {
-  it('renders the Table-9-style results table: benchmark rows, three columns per detector', () => {
+  it("opens with Table 9's shape: a row for the target and one for the control, benchmarks as columns", () => {
     const results = tableAfter(md, '## Results');
-    expect(results[0]).toEqual([
-      'Benchmark', 'n',
-      'loss (result < 0.1)', 'control (loss)', 'verdict (loss)',
-      'min-k:k=0.2 (result < 0.1)', 'control (min-k:k=0.2)', 'verdict (min-k:k=0.2)',
+    expect(results[0]).toEqual(['Model', 'arc', 'gsm8k', escapedHostile]);
+    expect(results).toHaveLength(2 + 2);
+    expect(results[2]).toEqual([
+      'upstage/SOLAR-10.7B-Instruct-v1.0 (target)',
+      '0.06 [0.00, 0.12] ✅ clean',
+      '0.92 [0.86, 0.98] 🚩 contaminated',
+      '0.30 [0.20, 0.40] ⚠️ suspicious',
     ]);
-    expect(results).toHaveLength(2 + 3);
-    expect(results[2]).toEqual(['arc', '100', '0.06 [0.00, 0.12]', '0.09', '✅ clean', '0.08 [0.02, 0.14]', '0.10', '✅ clean']);
-    expect(results[3]).toEqual(['gsm8k', '98', '0.92 [0.86, 0.98]', '0.70', '🚩 contaminated', '0.61 [0.51, 0.71]', '0.55', '⚠️ suspicious']);
-    expect(results[4]).toEqual([escapedHostile, '100', '0.30 [0.20, 0.40]', '0.12', '⚠️ suspicious', '0.33 [0.23, 0.43]', '0.11', '⚠️ suspicious']);
+    expect(results[3]).toEqual(["huggyllama/llama-7b (control: reference in the target's seat)", '0.09 [0.03, 0.17]', '0.70 [0.64, 0.78]', '0.12 [0.06, 0.20]']);
+  });
+
+  it('lists every detector below the headline, with both readings', () => {
+    const every = tableAfter(md, '### Every detector');
+    expect(every[0]).toEqual(['Benchmark', 'Detector', 'n', 'Share (s < 0.1) [95% CI]', 'Control', 'Target − control [95% CI]', 'Verdict', 'Upstream reading']);
+    expect(every).toHaveLength(2 + 6);
+    expect(every[4]).toEqual(['gsm8k', 'loss (primary)', '100', '0.92 [0.86, 0.98]', '0.70', '+0.22 [+0.13, +0.31]', '🚩 contaminated', '🚩 contaminated']);
+    expect(every[5]).toEqual(['gsm8k', 'min-k:k=0.2', '100', '0.61 [0.51, 0.71]', '0.55', '+0.06 [−0.03, +0.15]', '⚠️ suspicious', '⚠️ suspicious']);
   });
 
   it('keeps every table rectangular despite hostile text', () => {
@@ -37,11 +45,15 @@ describe('renderMarkdown', () => {
     expect(md).not.toContain('<script>');
     expect(md).not.toContain(hostileName.split('\n')[0]);
     // The hostile name appears only in its escaped form (headings, tables, reproducibility).
-    expect(md.split(escapedHostile).length - 1).toBe(4);
+    expect(md.split(escapedHostile).length - 1).toBe(6);
   });
 
   it('states the thresholds, the SOLAR card line, and the method in plain words', () => {
-    expect(md).toContain('⚠️ suspicious above **0.50**, 🚩 contaminated above **0.85**');
+    expect(md).toContain('Verdicts are relative to the control (fixed mode)');
+    expect(md).toContain('its 95% interval clears **+0.10**; ⚠️ suspicious when significant and at least **+0.05**');
+    expect(renderMarkdown({ ...fixtureResults, config: { ...fixtureResults.config, mode: 'compat' } })).toContain(
+      'Verdicts are the upstream reading (compat mode): ⚠️ suspicious above **0.50**, 🚩 contaminated above **0.85**.',
+    );
     expect(md).toContain('"well below **0.9**"');
     expect(md).toContain('not n-gram overlap');
     expect(md).toContain('10/101 ≈ 0.099');
@@ -58,12 +70,14 @@ describe('renderMarkdown', () => {
     expect(renderMarkdown(fixtureResults)).not.toContain('published numbers');
   });
 
-  it('shows per-benchmark details with p-value, difference, Wilcoxon and chart links', () => {
+  it('shows per-benchmark details with p-value, difference, McNemar, the reason and chart links', () => {
     const gsm = md.slice(md.indexOf('### gsm8k'));
     const [facts, stats] = tables(gsm);
     expect(facts).toContainEqual(['Neighbours saved by early stopping', '1590']);
     expect(facts).toContainEqual(['Errors', '2']);
-    expect(stats[2]).toEqual(['loss', '0.92 [0.86, 0.98]', '0.10', '< 0.0001', '0.70 [0.64, 0.78]', '+0.22 [+0.13, +0.31]', '3120.5 (0.0031, 100)', '🚩 contaminated']);
+    expect(stats[2]).toEqual(['loss', '0.92 [0.86, 0.98]', '0.10', '< 0.0001', '0.70 [0.64, 0.78]', '+0.22 [+0.13, +0.31]', '24 / 2 (0.0031)', '🚩 contaminated', '🚩 contaminated']);
+    expect(gsm).toContain('Verdict (loss, relative reading): 🚩 contaminated: target − control 0.22.');
+    expect(md).not.toContain('Wilcoxon');
     expect(gsm).toContain('- sample gsm8k/test/17: text \\| longer than \\`context\\` &lt;b&gt;');
     expect(gsm).toContain('![Neighbour-rank distribution, loss](charts/gsm8k.svg)');
     expect(renderMarkdown(fixtureResults)).not.toContain('charts/');

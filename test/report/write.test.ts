@@ -45,7 +45,7 @@ describe('writeReports, default folder', () => {
     ]);
     const json = readFileSync(join(out, 'results.json'), 'utf8');
     expect(JSON.parse(json)).toEqual(fixtureResults);
-    expect(json.startsWith('{\n  "schemaVersion": 2,\n  "tool": {\n    "name": "contam",')).toBe(true);
+    expect(json.startsWith('{\n  "schemaVersion": 3,\n  "tool": {\n    "name": "contam",')).toBe(true);
     expect(json.endsWith('}\n')).toBe(true);
     const lines = readFileSync(join(out, 'samples.jsonl'), 'utf8').split('\n');
     expect(lines.pop()).toBe('');

@@ -44,8 +44,8 @@ describe('BenchmarkRow', () => {
     expect(lines[0]).toContain('nbrs 8.1k saved 3.9k');
     expect(lines[0]).toContain('1m00s eta 40s');
     expect(lines[1]).toContain('loss');
-    expect(lines[1]).toContain('28.3% [18.3–38.3]');
-    expect(lines[1]).toContain('control 12.0%');
+    expect(lines[1]).toContain('0.28 [0.18, 0.38]');
+    expect(lines[1]).toContain('control 0.12  Δ +0.16');
     expect(lines[1]).toContain('SUSPICIOUS');
   });
 
@@ -60,11 +60,21 @@ describe('BenchmarkRow', () => {
     expect(gauge.indexOf('┃')).toBe(Math.ceil(0.5 * gauge.length) - 1);
   });
 
+  it('in fixed mode marks the control plus each margin: where the target must reach for the relative verdict', () => {
+    const { lastFrame } = render(
+      <BenchmarkRow benchmark={progress('clean', 0.05)} primary="loss" thresholds={config.thresholds} margins={{ suspicious: 0.1, contaminated: 0.3 }} selected={false} now={60_000} columns={100} nameWidth={8} />,
+    );
+    const gauge = stripSgr(lastFrame() ?? '').split('\n')[1].match(/[█▒░┆┃]+/)?.[0] ?? '';
+    // control 0.12 in the fixture: marks at 0.22 and 0.42.
+    expect(gauge.indexOf('┆')).toBe(Math.ceil(0.22 * gauge.length) - 1);
+    expect(gauge.indexOf('┃')).toBe(Math.ceil(0.42 * gauge.length) - 1);
+  });
+
   it('colours the verdict green, yellow and red', () => {
     expect(frameOf(progress('clean', 0.05))).toMatch(coloured(32, 'CLEAN'));
     expect(frameOf(progress('suspicious', 0.3))).toMatch(coloured(33, 'SUSPICIOUS'));
     expect(frameOf(progress('contaminated', 0.7))).toMatch(coloured(31, 'CONTAMINATED'));
-    expect(frameOf(progress('contaminated', 0.7))).toMatch(coloured(31, ' *70.0%'));
+    expect(frameOf(progress('contaminated', 0.7))).toMatch(coloured(31, ' *0.70'));
   });
 
   it('says when a benchmark is queued, and when it is done', () => {

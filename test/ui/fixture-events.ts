@@ -39,6 +39,7 @@ export const config: AuditConfig = {
   mode: 'fixed',
   earlyStop: true,
   thresholds: { suspicious: 0.2, contaminated: 0.5 },
+  margins: { suspicious: 0.05, contaminated: 0.1 },
   failOn: 'contaminated',
   strict: false,
   cache: { enabled: false, dir: '.cache' },
@@ -50,6 +51,7 @@ export const config: AuditConfig = {
 const model = (id: string): AuditResults['models']['target'] => ({
   kind: 'onnx',
   id,
+  name: id,
   location: `/models/${id}`,
   fingerprint: `fp-${id}`,
   weightsHashed: true,
@@ -89,8 +91,24 @@ export function makeSample(benchmark: string, row: number, s: number, loss: numb
 
 export function estimate(contamination: number, verdict: Verdict, control = 0.1): Estimate[] {
   return [
-    { detector: 'loss', contamination, interval: { low: Math.max(0, contamination - 0.1), high: contamination + 0.1 }, control, verdict },
-    { detector: 'min-k:k=0.2', contamination: contamination / 2, interval: { low: 0, high: contamination }, control, verdict: 'clean' },
+    {
+      detector: 'loss',
+      contamination,
+      interval: { low: Math.max(0, contamination - 0.1), high: contamination + 0.1 },
+      control,
+      difference: { value: contamination - control, low: contamination - control - 0.1, high: contamination - control + 0.1 },
+      verdict,
+      absoluteVerdict: verdict,
+    },
+    {
+      detector: 'min-k:k=0.2',
+      contamination: contamination / 2,
+      interval: { low: 0, high: contamination },
+      control,
+      difference: { value: contamination / 2 - control, low: contamination / 2 - control - 0.1, high: contamination / 2 - control + 0.1 },
+      verdict: 'clean',
+      absoluteVerdict: 'clean',
+    },
   ];
 }
 
@@ -104,8 +122,11 @@ export function result(name: string, contamination: number, verdict: Verdict, sa
     pValue: 0.5,
     control: { contamination: 0.1, interval: { low: 0, high: 0.2 } },
     difference: { value: c - 0.1, low: c - 0.2, high: c },
-    wilcoxon: { statistic: 1, pValue: 0.5, n: samples },
+    mcnemar: { targetOnly: 3, controlOnly: 1, pValue: 0.31 },
     verdict: v,
+    absoluteVerdict: v,
+    verdictBasis: 'relative' as const,
+    verdictReason: 'fixture',
     samples,
   });
   return {
@@ -125,6 +146,7 @@ export function result(name: string, contamination: number, verdict: Verdict, sa
     neighboursSaved: samples * 2,
     durationMs: 4000,
     detectors: [detector('loss', contamination, verdict), detector('min-k:k=0.2', contamination / 2, 'clean')],
+    verdict: { detector: 'loss', verdict, absoluteVerdict: verdict, basis: 'relative', reason: 'fixture' },
     notes: [],
   };
 }

@@ -28,6 +28,9 @@ Models and data
   --reference <dir|hub-id|url> reference model believed clean; it writes the neighbours
   --target-model <name>        served model to use when the target's server serves several
   --reference-model <name>     the same for the reference
+  --name <name>                the target's name in reports (default: folder name, hub id or
+                               served model id; never a local path)
+  --reference-name <name>      the same for the reference
   --dtype <fp32|fp16|q8|...>   ONNX file variant (transformers.js layout)
   -b, --benchmarks <list>      name=path[,name=path]; name is a task (arc, mmlu, truthfulqa,
                                gsm8k, hellaswag, winogrande) or name:custom=path; bare names
@@ -44,7 +47,10 @@ Method
   --prefix-ratio <r>           share of words kept as the neighbour prefix (default 0.4)
   --cut <c>                    a sample counts when its rank s < c (default 0.1)
   --no-early-stop              draw every neighbour even when the flag is already decided
-  --thresholds <s,c>           verdict thresholds (default 0.5,0.85)
+  --margins <s,c>              fixed mode's verdict: target minus control must clear these
+                               (default 0.05,0.1; see README "How a verdict is decided")
+  --thresholds <s,c>           the upstream reading of the share, compat mode's verdict
+                               (default 0.5,0.85)
   --batch-size <N>             sequences per forward pass of a local model (default 16)
   --max-tokens <N>             longest text scored, in tokens (default 8192)
 Served models (API key from CONTAM_API_KEY or OPENAI_API_KEY; never printed or stored)
@@ -73,10 +79,8 @@ export function exitCodeFor(output: AuditOutput): number {
   if (output.results.partial) return 130;
   const failOn = output.results.config.failOn;
   if (failOn === 'never') return 0;
-  // The primary detector (first in --detectors) decides, as in the dashboard: the others are read beside it.
-  const primary = output.results.config.detectors[0];
-  const verdicts = output.results.benchmarks.flatMap((b) => b.detectors.filter((d) => d.detector === primary).map((d) => LEVEL[d.verdict]));
-  const worst = Math.max(0, ...verdicts);
+  // Each benchmark's one verdict (its primary detector's, decided in stats/verdict.ts) decides.
+  const worst = Math.max(0, ...output.results.benchmarks.map((b) => LEVEL[b.verdict.verdict]));
   return worst >= LEVEL[failOn] ? 100 : 0;
 }
 

@@ -25,10 +25,12 @@ Examples:
 
 export function demoConfig(demo: Awaited<ReturnType<typeof prepareDemo>>, cacheDir: string, options: { cache: boolean; outDir: string }): AuditConfig {
   return {
-    target: { path: demo.targetDir },
-    reference: { path: demo.referenceDir },
-    benchmarks: demo.benchmarks,
     ...DEFAULTS,
+    target: { path: demo.targetDir, name: 'demo-target' },
+    reference: { path: demo.referenceDir, name: 'demo-reference' },
+    benchmarks: demo.benchmarks,
+    // Every item the demo has, and no more: asking for 100 of 40 would only warn about the demo itself.
+    samples: demo.itemsPerBenchmark,
     // lowercase is left out: the demo vocabulary is case-sensitive words, lowercased names become <unk>.
     detectors: ['loss', 'min-k', 'min-k-plus-plus', 'zlib'],
     // The demo is meant to find contamination: finding it is success, not a failed release check.

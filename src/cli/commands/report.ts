@@ -24,11 +24,11 @@ function readResults(path: string): AuditResults {
     throw new FatalError(`${path}: cannot read results (${errorMessage(error)}); expected a results.json written by contam audit`);
   }
   const r = value as Partial<AuditResults>;
-  if (r && typeof r.schemaVersion === 'number' && r.schemaVersion !== 2 && Array.isArray(r.benchmarks)) {
-    throw new FatalError(`${path}: written by another version of contam (schemaVersion ${r.schemaVersion}); this version reads schemaVersion 2: rerun the audit (its cache makes that quick)`);
+  if (r && typeof r.schemaVersion === 'number' && r.schemaVersion !== 3 && Array.isArray(r.benchmarks)) {
+    throw new FatalError(`${path}: written by another version of contam (schemaVersion ${r.schemaVersion}); this version reads schemaVersion 3: rerun the audit (its cache makes that quick)`);
   }
-  if (!r || r.schemaVersion !== 2 || !Array.isArray(r.benchmarks)) {
-    throw new FatalError(`${path}: not a contam results.json (schemaVersion ${JSON.stringify(r?.schemaVersion)}); expected schemaVersion 2`);
+  if (!r || r.schemaVersion !== 3 || !Array.isArray(r.benchmarks)) {
+    throw new FatalError(`${path}: not a contam results.json (schemaVersion ${JSON.stringify(r?.schemaVersion)}); expected schemaVersion 3`);
   }
   return r as AuditResults;
 }

@@ -23,6 +23,8 @@ export interface RemoteSpec {
   readonly apiKeyEnv?: string;
   /** A local tokenizer.json to tokenize with instead of the server's /tokenize (verified against it). */
   readonly tokenizer?: string;
+  /** Name shown in reports instead of the served model's id. */
+  readonly name?: string;
 }
 
 /** As the config writes them: seconds, not milliseconds. */
