@@ -80,17 +80,54 @@ export interface RocSummary {
 }
 
 /**
+ * One bootstrap replicate's AUROC, drawing resampled indices and counting pairs over the pooled
+ * scores sorted once, instead of building and re-sorting resampled arrays. The draws are those of
+ * simple-statistics' sampleWithReplacement (index floor(random() * n), members first); the pair count
+ * is an exact half-integer, as is the rank-sum numerator in `auroc`, and both are divided by n1·n2
+ * once: the replicates are identical bits (test/stats/roc.test.ts checks against the definition).
+ */
+function resampledAuroc(m: readonly number[], u: readonly number[]): (random: () => number) => number {
+  const levels = [...new Set([...m, ...u])].sort((a, b) => a - b);
+  const level = new Map(levels.map((x, i) => [x, i]));
+  const lm = Int32Array.from(m, (x) => level.get(x)!);
+  const lu = Int32Array.from(u, (x) => level.get(x)!);
+  const cm = new Float64Array(levels.length);
+  const cu = new Float64Array(levels.length);
+  return (random) => {
+    cm.fill(0);
+    cu.fill(0);
+    for (let k = 0; k < lm.length; k++) cm[lm[Math.floor(random() * lm.length)]]++;
+    for (let k = 0; k < lu.length; k++) cu[lu[Math.floor(random() * lu.length)]]++;
+    let pairs = 0;
+    let below = 0;
+    for (let l = 0; l < levels.length; l++) {
+      pairs += cm[l] * (below + cu[l] / 2);
+      below += cu[l];
+    }
+    return pairs / (lm.length * lu.length);
+  };
+}
+
+/**
  * Each class is resampled with replacement within itself (stratified), so every replicate keeps the
  * class sizes and never lacks a class; MIMIR's scipy bootstrap resamples pairs from the pool instead.
+ * Finite scores take the fast path (resampledAuroc); infinite ones, whose differences do not sort,
+ * resample the scores themselves.
  */
 export function aurocInterval(members: readonly number[], nonMembers: readonly number[], options: BootstrapOptions = {}): Interval {
   const m = finite(members);
   const u = finite(nonMembers);
   if (m.length === 0 || u.length === 0) return { low: NaN, high: NaN };
   const random = seededRandom(options.seed ?? 0);
-  const draw = (xs: number[]): number[] => sampleWithReplacement(xs, xs.length, random);
   const replicates: number[] = [];
-  for (let b = 0; b < (options.resamples ?? 1000); b++) replicates.push(auroc(draw(m), draw(u)));
+  const resamples = options.resamples ?? 1000;
+  if ([...m, ...u].every(Number.isFinite)) {
+    const replicate = resampledAuroc(m, u);
+    for (let b = 0; b < resamples; b++) replicates.push(replicate(random));
+  } else {
+    const draw = (xs: number[]): number[] => sampleWithReplacement(xs, xs.length, random);
+    for (let b = 0; b < resamples; b++) replicates.push(auroc(draw(m), draw(u)));
+  }
   return percentileInterval(replicates, options.confidence);
 }
 

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { sampleWithReplacement } from 'simple-statistics';
+import { percentileInterval } from '../../src/stats/bootstrap.js';
 import { auroc, aurocInterval, fprAtTpr, rocCurve, rocSummary, tprAtFpr } from '../../src/stats/roc.js';
 import { seededRandom } from '../../src/stats/random.js';
 
@@ -68,5 +70,32 @@ describe('ROC reads', () => {
     expect(summary.interval.low).toBeLessThan(0.85);
     expect(summary.interval.high).toBe(1);
     expect(aurocInterval(members, nonMembers, { seed: 4 })).not.toEqual(summary.interval);
+  });
+});
+
+describe('aurocInterval', () => {
+  // The definition: resample each class's scores and take the rank-sum AUROC of every replicate.
+  function resampledScores(members: number[], nonMembers: number[], seed: number, resamples: number) {
+    const random = seededRandom(seed);
+    const draw = (xs: number[]) => sampleWithReplacement(xs, xs.length, random);
+    const replicates: number[] = [];
+    for (let b = 0; b < resamples; b++) replicates.push(auroc(draw(members), draw(nonMembers)));
+    return percentileInterval(replicates);
+  }
+
+  it('gives exactly the interval of resampling the scores themselves, ties and -0 included', () => {
+    const random = seededRandom(11);
+    for (let trial = 0; trial < 30; trial++) {
+      const draw = (n: number, shift: number) => Array.from({ length: n }, () => Math.round((random() * 2 + shift) * 10) / 10 - 1);
+      const members = [...draw(1 + Math.floor(random() * 60), 0.3), -0];
+      const nonMembers = [...draw(1 + Math.floor(random() * 60), 0), 0];
+      expect(aurocInterval(members, nonMembers, { seed: trial, resamples: 200 })).toEqual(resampledScores(members, nonMembers, trial, 200));
+    }
+  });
+
+  it('still takes infinite scores (the slow path)', () => {
+    const members = [Infinity, 2, 3];
+    const nonMembers = [-Infinity, 1, 2];
+    expect(aurocInterval(members, nonMembers, { seed: 2, resamples: 100 })).toEqual(resampledScores(members, nonMembers, 2, 100));
   });
 });
