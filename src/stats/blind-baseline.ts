@@ -253,12 +253,11 @@ export function blindBaselineWarning(b: Omit<BlindBaseline, 'warning' | 'method'
   const byLength = farAboveChance(b.lengthAuroc, b.lengthInterval) || farAboveChance(1 - b.lengthAuroc, flipped);
   if (!byClassifier && !byLength) return undefined;
   const longer = b.lengthAuroc >= 0.5 ? 'members are longer' : 'members are shorter';
+  // Under 200 characters: report.md shows notes up to that length.
   const lead = byClassifier
-    ? `a model-free bag-of-words classifier separates members from non-members with AUROC ${two(b.auroc)} ` +
-      `[${two(b.interval.low)}, ${two(b.interval.high)}] (word count alone: ${two(b.lengthAuroc)}, ${longer})`
-    : `word count alone separates members from non-members with AUROC ${two(b.lengthAuroc)} ` +
-      `[${two(b.lengthInterval.low)}, ${two(b.lengthInterval.high)}] (${longer}; the bag-of-words classifier: ${Number.isFinite(b.auroc) ? two(b.auroc) : 'not run'})`;
-  return `${lead}: the labelled AUROCs measure the split's distribution shift as much as the detectors (Das et al. 2024, arXiv 2406.16201)`;
+    ? `a model-free bag-of-words classifier separates members from non-members with AUROC ${two(b.auroc)} (word count alone: ${two(b.lengthAuroc)})`
+    : `word count alone separates members from non-members with AUROC ${two(b.lengthAuroc)} (${longer})`;
+  return `${lead}: the labelled AUROCs measure the split's distribution shift as much as the detectors`;
 }
 
 /**
