@@ -1,6 +1,7 @@
 /** From a benchmark's sample records to its per-detector results: the statistics issue's numbers. */
 import { exchangeableNullRate, binomialTailP } from '../stats/binomial.js';
 import { discordance, newcombePaired, pairFlags } from '../stats/paired.js';
+import { blindBaseline, type BlindBaseline } from '../stats/blind-baseline.js';
 import { rocSummary } from '../stats/roc.js';
 import { summariseBenchmark, type SampleOutcome } from '../stats/summary.js';
 import { decideVerdict } from '../stats/verdict.js';
@@ -111,4 +112,10 @@ export function runningEstimates(records: readonly SampleRecord[], detectors: re
       absoluteVerdict: decision.absolute,
     };
   });
+}
+
+/** The blind baseline over the labelled records (per benchmark: it needs the texts, not a detector). */
+export function labelledBaseline(records: readonly SampleRecord[], config: AuditConfig): BlindBaseline | undefined {
+  const items = records.flatMap((r) => (r.label ? [{ text: r.text, member: r.label === 'member' }] : []));
+  return blindBaseline(items, { seed: config.seed, resamples: 1000 });
 }

@@ -9,7 +9,7 @@ import { FatalError, errorMessage } from '../errors.js';
 import type { ModelBackend } from '../models/backend.js';
 import { openBackend, type ModelSpec } from '../models/registry.js';
 import { version } from '../version.js';
-import { benchmarkVerdict, detectorResults, runningEstimates } from './aggregate.js';
+import { benchmarkVerdict, detectorResults, labelledBaseline, runningEstimates } from './aggregate.js';
 import { detectorSet, type KeyedDetector } from './detector-set.js';
 import { planAudit, skippedReasons, type PlannedBenchmark } from './plan.js';
 import { runSample } from './sample-work.js';
@@ -293,9 +293,12 @@ async function runBenchmark(p: PlannedBenchmark, ctx: BenchmarkContext) {
     ctx.emitTraffic();
   }
   const interrupted = records.length + errors.length < chosen.length;
+  const baseline = labelledBaseline(records, ctx.config);
+  if (baseline?.warning) ctx.emit({ type: 'warning', message: `${name}: ${baseline.warning}` });
   const notes = [
     ...(p.selection.note ? [p.selection.note] : []),
     ...(interrupted ? [`interrupted after ${records.length + errors.length} of ${chosen.length} samples`] : []),
+    ...(baseline?.warning ? [baseline.warning] : []),
   ];
   const detectors = detectorResults(records, ctx.detectors, ctx.config);
   const result: BenchmarkResult = {
@@ -316,6 +319,7 @@ async function runBenchmark(p: PlannedBenchmark, ctx: BenchmarkContext) {
     durationMs: Date.now() - started,
     detectors,
     verdict: benchmarkVerdict(detectors, ctx.config),
+    ...(baseline ? { blindBaseline: baseline } : {}),
     notes,
   };
   ctx.emit({ type: 'benchmark-done', result });

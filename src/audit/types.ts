@@ -7,6 +7,7 @@
 import type { BackendInfo, Traffic } from '../models/backend.js';
 import type { ModelSpec, OnnxOptions, RemoteOptions } from '../models/registry.js';
 import type { Margins, Thresholds, Verdict, VerdictBasis } from '../stats/verdict.js';
+import type { BlindBaseline } from '../stats/blind-baseline.js';
 
 export type { Margins, Thresholds, Verdict, VerdictBasis } from '../stats/verdict.js';
 export type Mode = 'compat' | 'fixed';
@@ -164,6 +165,12 @@ export interface BenchmarkResult {
   readonly detectors: readonly DetectorResult[];
   /** The benchmark's verdict: the primary detector's (the first configured one that produced a result). */
   readonly verdict: BenchmarkVerdict;
+  /**
+   * When samples carry both labels: what the texts alone, with no model, give for members vs
+   * non-members (a cross-validated bag-of-words classifier, and word count), beside the detectors'
+   * labelled AUROCs. Its warning, when set, is also in notes.
+   */
+  readonly blindBaseline?: BlindBaseline;
   readonly notes: readonly string[];
 }
 

@@ -45,7 +45,7 @@ export interface BlindBaselineOptions {
   readonly resamples?: number;
 }
 
-const DEFAULT_FOLDS = 5;
+export const DEFAULT_FOLDS = 5;
 /** Gradient steps per fold; fixed so the result never depends on timing, and early enough to regularise. */
 const ITERATIONS = 100;
 /** A feature in fewer items than this cannot be in a training fold and a test fold at once. */
