@@ -14,7 +14,7 @@ const ORDERS: readonly (readonly string[])[] = [
     'mode', 'earlyStop', 'thresholds', 'margins', 'failOn', 'strict', 'cache', 'outputs', 'outDir', 'onnx', 'remote'],
   // BenchmarkResult
   ['name', 'task', 'source', 'split', 'rowsRead', 'skipped', 'skippedReasons', 'samplesPlanned', 'samplesScored', 'errors',
-    'errorMessages', 'cacheHits', 'neighboursScored', 'neighboursSaved', 'durationMs', 'detectors', 'verdict', 'notes'],
+    'errorMessages', 'cacheHits', 'neighboursScored', 'neighboursSaved', 'durationMs', 'detectors', 'verdict', 'blindBaseline', 'notes'],
   // DetectorResult
   ['detector', 'contamination', 'interval', 'nullRate', 'pValue', 'control', 'difference', 'mcnemar', 'verdict', 'absoluteVerdict', 'verdictBasis',
     'verdictReason', 'samples', 'labelled'],
@@ -25,8 +25,10 @@ const ORDERS: readonly (readonly string[])[] = [
   ['kind', 'id', 'name', 'location', 'fingerprint', 'weightsHashed', 'contextLength', 'vocabSize', 'details', 'traffic'],
   // Traffic
   ['inFlight', 'requests', 'retries', 'retryCauses', 'scoredTokens', 'sampledTokens', 'bytesReceived', 'clientMs'],
+  // BlindBaseline (src/stats/blind-baseline.ts)
+  ['auroc', 'interval', 'lengthAuroc', 'lengthInterval', 'members', 'nonMembers', 'folds', 'method', 'warning'],
 ];
-const SIGNATURE = ['schemaVersion', 'earlyStop', 'rowsRead', 'nullRate', 'textHash', 'weightsHashed', 'inFlight'];
+const SIGNATURE = ['schemaVersion', 'earlyStop', 'rowsRead', 'nullRate', 'textHash', 'weightsHashed', 'inFlight', 'lengthAuroc'];
 const SMALL = [
   'name', 'version', 'id', 'task', 'path', 'url', 'model', 'apiKeyEnv', 'tokenizer', 'split', 'options', 'fingerprint', 'layout', 'dtype', 'suspicious', 'contaminated',
   'enabled', 'dir', 'reason', 'count', 'auroc', 'interval', 'tprAtFpr', 'fprAt95Tpr', 'members', 'nonMembers', 'contamination',

@@ -4,6 +4,7 @@
  */
 import type { AuditResults, BenchmarkResult } from '../audit/types.js';
 import { codeBlock, escapeCell, truncate } from './escape.js';
+import { blindBaselineNotes, blindBaselineRows } from './markdown-baseline.js';
 import { displayCommand, displayPath, duration, modelName, pValue, share, signed, trafficLine, verdictMarker, withInterval, type ChartFile } from './format.js';
 
 /** GFM table from cells that are already escaped. */
@@ -92,22 +93,26 @@ function tprLabel(fpr: string): string {
   return Number.isFinite(pct) ? `TPR@${Number(pct.toPrecision(3))}% FPR` : `TPR@${escapeCell(fpr)} FPR`;
 }
 
-/** Labelled evaluation (members/non-members known, e.g. WikiMIA), or null when no detector has one. */
+/** Labelled evaluation (members/non-members known, e.g. WikiMIA) with the blind baseline, or null without labels. */
 export function labelledTable(results: AuditResults): string | null {
   const entries = results.benchmarks.flatMap((b) => b.detectors.filter((d) => d.labelled).map((d) => ({ b, d, l: d.labelled! })));
-  if (entries.length === 0) return null;
+  const baselines = results.benchmarks.filter((b) => b.blindBaseline);
+  if (entries.length === 0 && baselines.length === 0) return null;
   const fprs = [...new Set(entries.flatMap((e) => Object.keys(e.l.tprAtFpr)))].sort((a, b) => Number(a) - Number(b));
-  return table(
-    ['Benchmark', 'Detector', 'AUROC [95% CI]', ...fprs.map(tprLabel), 'FPR@95% TPR', 'Members / non-members'],
-    entries.map(({ b, d, l }) => [
+  const detectorRows = (bench: BenchmarkResult): string[][] =>
+    entries.filter((e) => e.b === bench).map(({ b, d, l }) => [
       escapeCell(b.name),
       escapeCell(d.detector),
       withInterval(l.auroc, l.interval),
       ...fprs.map((f) => (l.tprAtFpr[f] === undefined ? '–' : share(l.tprAtFpr[f]))),
       share(l.fprAt95Tpr),
       `${l.members} / ${l.nonMembers}`,
-    ]),
+    ]);
+  const rendered = table(
+    ['Benchmark', 'Detector', 'AUROC [95% CI]', ...fprs.map(tprLabel), 'FPR@95% TPR', 'Members / non-members'],
+    results.benchmarks.flatMap((b) => [...detectorRows(b), ...blindBaselineRows(b, fprs.length)]),
   );
+  return baselines.length > 0 ? [rendered, blindBaselineNotes(baselines)].join('\n\n') : rendered;
 }
 
 export function reproducibility(results: AuditResults): string {

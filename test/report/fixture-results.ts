@@ -1,9 +1,13 @@
 /**
  * A realistic finished audit: SOLAR-like target against a smaller reference, three benchmarks, two
  * detectors, one custom benchmark whose name carries hostile text (pipes, backticks, HTML, a newline
- * and an ANSI colour code) the way a user's config or dataset could, and a labelled evaluation.
+ * and an ANSI colour code) the way a user's config or dataset could, and a labelled evaluation whose
+ * blind baseline warns.
  */
 import type { AuditResults, BenchmarkResult, DetectorResult, SampleRecord, Verdict } from '../../src/audit/types.js';
+
+export const blindWarning =
+  "a model-free bag-of-words classifier separates members from non-members with AUROC 0.93 (word count alone: 0.19): the labelled AUROCs measure the split's distribution shift as much as the detectors";
 
 export const hostileName = 'my|bench `x` <script>alert(1)</script>\nline2 \u001b[31mred\u001b[0m';
 
@@ -128,7 +132,23 @@ export const fixtureResults: AuditResults = {
         labelled: { auroc: 0.71, interval: { low: 0.62, high: 0.79 }, tprAtFpr: { '0.01': 0.05, '0.05': 0.18 }, fprAt95Tpr: 0.74, members: 50, nonMembers: 50 },
       }),
       detector('min-k:k=0.2', 0.33, 0.11, 'suspicious'),
-    ], { source: '/data/custom.jsonl', split: 'train', skippedReasons: [{ reason: 'empty text |`<i>`', count: 3 }] }),
+    ], {
+      source: '/data/custom.jsonl',
+      split: 'train',
+      skippedReasons: [{ reason: 'empty text |`<i>`', count: 3 }],
+      blindBaseline: {
+        auroc: 0.93,
+        interval: { low: 0.88, high: 0.97 },
+        lengthAuroc: 0.19,
+        lengthInterval: { low: 0.11, high: 0.28 },
+        members: 50,
+        nonMembers: 50,
+        folds: 5,
+        method: '5-fold stratified cross-validation (seed 0) of an L2 logistic regression on lowercased word unigrams and bigrams',
+        warning: blindWarning,
+      },
+      notes: [blindWarning],
+    }),
   ],
   modelCalls: 61_402,
   notes: [],

@@ -19,6 +19,9 @@ describe('resultsJson', () => {
     ]);
     expect(Object.keys(parsed.benchmarks[0].detectors[0]).slice(0, 4)).toEqual(['detector', 'contamination', 'interval', 'nullRate']);
     expect(Object.keys(orderKeys({ zeta: 1, alpha: 2, high: 3, low: 4 }) as object)).toEqual(['low', 'high', 'alpha', 'zeta']);
+    const custom = parsed.benchmarks[2];
+    expect(Object.keys(custom).slice(-3)).toEqual(['verdict', 'blindBaseline', 'notes']);
+    expect(Object.keys(custom.blindBaseline)).toEqual(['auroc', 'interval', 'lengthAuroc', 'lengthInterval', 'members', 'nonMembers', 'folds', 'method', 'warning']);
   });
 });
 

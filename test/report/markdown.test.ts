@@ -3,7 +3,7 @@ import type { AuditResults } from '../../src/audit/types.js';
 import { chartFiles } from '../../src/report/format.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { loadPublishedReferences } from '../../src/report/references.js';
-import { fixtureResults, hostileName } from './fixture-results.js';
+import { blindWarning, fixtureResults, hostileName } from './fixture-results.js';
 import { tableAfter, tables } from './md-parse.js';
 
 const references = loadPublishedReferences();
@@ -44,8 +44,9 @@ describe('renderMarkdown', () => {
     expect(md).not.toContain('\u001b');
     expect(md).not.toContain('<script>');
     expect(md).not.toContain(hostileName.split('\n')[0]);
-    // The hostile name appears only in its escaped form (headings, tables, reproducibility).
-    expect(md.split(escapedHostile).length - 1).toBe(6);
+    // The hostile name appears only in its escaped form (headings, tables, reproducibility, the
+    // blind-baseline rows and warning).
+    expect(md.split(escapedHostile).length - 1).toBe(9);
   });
 
   it('states the thresholds, the SOLAR card line, and the method in plain words', () => {
@@ -89,9 +90,41 @@ describe('renderMarkdown', () => {
     expect(labelled[2].slice(1)).toEqual(['loss', '0.71 [0.62, 0.79]', '0.05', '0.18', '0.74', '50 / 50']);
     const unlabelled: AuditResults = {
       ...fixtureResults,
-      benchmarks: fixtureResults.benchmarks.map((b) => ({ ...b, detectors: b.detectors.map(({ labelled: _, ...d }) => d) })),
+      benchmarks: fixtureResults.benchmarks.map(({ blindBaseline: _, ...b }) => ({ ...b, detectors: b.detectors.map(({ labelled: _, ...d }) => d) })),
     };
     expect(renderMarkdown(unlabelled)).not.toContain('## Labelled evaluation');
+  });
+
+  it('puts the blind baseline under its benchmark\'s detectors, says how to read it, and repeats its warning', () => {
+    const labelled = tableAfter(md, '## Labelled evaluation');
+    expect(labelled.slice(3)).toEqual([
+      [escapedHostile, 'blind baseline (bag of words, no model)', '0.93 [0.88, 0.97]', '–', '–', '–', '50 / 50'],
+      [escapedHostile, 'length alone (word count, longer = member)', '0.19 [0.11, 0.28]', '–', '–', '–', '50 / 50'],
+    ]);
+    const section = md.slice(md.indexOf('## Labelled evaluation'), md.indexOf('## Reproducibility'));
+    expect(section).toContain('The *no model* rows use the item texts alone, as Das et al. 2024 (arXiv 2406.16201)');
+    expect(section).toContain('stratified 5-fold cross-validation, fewer folds for a small class');
+    expect(section).toContain(
+      `> ⚠️ **${escapedHostile}**: a model-free bag-of-words classifier separates members from non-members with AUROC 0.93 (word count alone: 0.19): ` +
+        "the labelled AUROCs measure the split's distribution shift as much as the detectors.",
+    );
+    // The benchmark's notes carry it too, whole (notes are cut at 200 characters).
+    expect(md).toContain(`- Note: ${blindWarning}\n`);
+  });
+
+  it('says when a class was too small to cross-validate', () => {
+    const tiny: AuditResults = {
+      ...fixtureResults,
+      benchmarks: fixtureResults.benchmarks.map((b) =>
+        b.blindBaseline
+          ? { ...b, notes: [], blindBaseline: { ...b.blindBaseline, auroc: NaN, interval: { low: NaN, high: NaN }, folds: 0, warning: undefined, method: 'too few items to cross-validate (1 members, 5 non-members; at least 2 of each needed): word count alone' } }
+          : b,
+      ),
+    };
+    const rendered = renderMarkdown(tiny);
+    expect(tableAfter(rendered, '## Labelled evaluation')[3].slice(1, 3)).toEqual(['blind baseline (bag of words, no model)', 'n/a [n/a, n/a]']);
+    expect(rendered).toContain(`- ${escapedHostile}: too few items to cross-validate (1 members, 5 non-members; at least 2 of each needed): word count alone.`);
+    expect(rendered).not.toContain('⚠️ **');
   });
 
   it('shows a partial-run banner only for partial results', () => {
