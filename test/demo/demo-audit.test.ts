@@ -53,6 +53,30 @@ describe('contam demo (ci size) through the built CLI', () => {
     expect(labelled.auroc).toBeGreaterThanOrEqual(0.95);
   });
 
+  it('puts a blind baseline beside the labelled AUROCs: near chance on demo-partial, whose split differs only in training', () => {
+    const partial = results.benchmarks.find((b) => b.name === 'demo-partial')!;
+    const base = partial.blindBaseline!;
+    expect({ members: base.members, nonMembers: base.nonMembers, folds: base.folds, warning: base.warning }).toEqual({ members: 8, nonMembers: 12, folds: 5, warning: undefined });
+    // Members and held-out items come from the same templates: the texts alone do not tell them apart.
+    expect(base.interval.low).toBeLessThan(0.5);
+    expect(base.lengthInterval.low).toBeLessThan(0.5);
+    expect(base.lengthInterval.high).toBeGreaterThan(0.5);
+    // One class only: no AUROC, no baseline.
+    expect(results.benchmarks.filter((b) => b.blindBaseline).map((b) => b.name)).toEqual(['demo-partial']);
+    const file = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as AuditResults;
+    expect(file.benchmarks.find((b) => b.name === 'demo-partial')!.blindBaseline).toEqual(base);
+    const md = readFileSync(join(out, 'report.md'), 'utf8');
+    const row = (label: string, auroc: number, interval: { low: number; high: number }) =>
+      `| demo-partial | ${label} | ${auroc.toFixed(2)} [${interval.low.toFixed(2)}, ${interval.high.toFixed(2)}] | – | – | – | – | 8 / 12 |`;
+    const lines = md.split('\n');
+    const at = lines.indexOf(row('blind baseline (bag of words, no model)', base.auroc, base.interval));
+    // Under demo-partial's detectors (zlib is the last), then word count alone.
+    expect(lines[at - 1]).toMatch(/^\| demo-partial \| zlib \| /);
+    expect(lines[at + 1]).toBe(row('length alone (word count, longer = member)', base.lengthAuroc, base.lengthInterval));
+    expect(md).toContain('The *no model* rows use the item texts alone');
+    expect(md).not.toContain('⚠️ **demo-partial**');
+  });
+
   it('flags exactly the items the target trained on', () => {
     const samples = readFileSync(join(out, 'samples.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { label?: string; flags: Record<string, boolean> });
     const agree = samples.filter((s) => s.flags.loss === (s.label === 'member')).length;
