@@ -1,7 +1,7 @@
 /** Loading every benchmark and picking its samples: the audit's plan, also what --dry-run prints. */
 import { loadBenchmark, selectSamples, type LoadedBenchmark, type Selection } from '../benchmarks/index.js';
 import { FatalError } from '../errors.js';
-import type { AuditConfig, BenchmarkSpec } from './types.js';
+import type { BenchmarkSpec, PlanConfig } from './types.js';
 
 export interface PlannedBenchmark {
   readonly spec: BenchmarkSpec;
@@ -9,7 +9,7 @@ export interface PlannedBenchmark {
   readonly selection: Selection;
 }
 
-export async function planAudit(config: AuditConfig): Promise<PlannedBenchmark[]> {
+export async function planAudit(config: Pick<PlanConfig, 'benchmarks' | 'strict' | 'mode' | 'samples' | 'seed' | 'sampling'>): Promise<PlannedBenchmark[]> {
   const planned: PlannedBenchmark[] = [];
   for (const spec of config.benchmarks) {
     const loaded = await loadBenchmark({

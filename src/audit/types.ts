@@ -62,6 +62,9 @@ export interface AuditConfig {
   readonly remote: RemoteOptions;
 }
 
+/** What a dry run plans from: an audit's settings, the models only where given (a plan needs none). */
+export type PlanConfig = Omit<AuditConfig, 'target' | 'reference'> & { readonly target?: ModelSpec; readonly reference?: ModelSpec };
+
 export interface LowToken {
   readonly text: string;
   /** Position in the token sequence. */

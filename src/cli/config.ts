@@ -9,7 +9,7 @@ import { resolveCacheDir } from '../cache/dir.js';
 import { FatalError, errorMessage } from '../errors.js';
 import { TASKS } from '../benchmarks/tasks/registry.js';
 import { parseDetectorSpec } from '../detectors/registry.js';
-import type { AuditConfig, BenchmarkSpec } from '../audit/types.js';
+import type { AuditConfig, BenchmarkSpec, PlanConfig } from '../audit/types.js';
 import { CONFIG_FIELDS, MODEL_KEYS, type FieldKind } from './config-schema.js';
 import { isUrl, parseModelSpec, type ModelSpec } from '../models/registry.js';
 import { DEFAULT_MARGINS, DEFAULT_THRESHOLDS } from '../stats/verdict.js';
@@ -197,25 +197,38 @@ export function findConfigFile(explicit: string | undefined, cwd = process.cwd()
   return existsSync(found) ? found : undefined;
 }
 
+const ROLES = ['target', 'reference'] as const;
+
 /** Defaults < file < flags, then the checks that need the whole picture. */
 export function resolveConfig(file: PartialConfig, flags: PartialConfig, cacheOverride?: string): AuditConfig {
+  for (const key of ROLES) {
+    if (flags[key] === undefined && file[key] === undefined) throw new FatalError(`no ${key} model: pass --${key} <folder, hub id or http://host:port/v1> or set "${key}" in ${CONFIG_FILE}`);
+  }
+  return resolvePlanConfig(file, flags, cacheOverride) as AuditConfig;
+}
+
+/** resolveConfig without requiring the models: what `audit --dry-run` plans from. */
+export function resolvePlanConfig(file: PartialConfig, flags: PartialConfig, cacheOverride?: string): PlanConfig {
   const merged = { ...DEFAULTS, ...file, ...flags } as Record<string, unknown>;
   const cache = { ...((file.cache as object) ?? {}), ...((flags.cache as object) ?? {}) } as { enabled?: boolean; dir?: string };
-  for (const key of ['target', 'reference'] as const) {
-    if (merged[key] === undefined) throw new FatalError(`no ${key} model: pass --${key} <folder, hub id or http://host:port/v1> or set "${key}" in ${CONFIG_FILE}`);
-    if (typeof merged[key] === 'string') merged[key] = parseModelSpec(merged[key] as string);
+  for (const key of ROLES) {
     // --target-model / --reference-model name the served model of a URL given anywhere.
     const served = flags[`${key}Model`] as string | undefined;
+    const name = flags[`${key}Name`] as string | undefined;
+    delete merged[`${key}Model`];
+    delete merged[`${key}Name`];
+    if (merged[key] === undefined) {
+      if (served !== undefined) throw new FatalError(`--${key}-model ${served}: no ${key} given; --${key}-model names a model served at the --${key} URL`);
+      continue;
+    }
+    if (typeof merged[key] === 'string') merged[key] = parseModelSpec(merged[key] as string);
     if (served !== undefined) {
       const spec = merged[key] as ModelSpec;
       if (!('url' in spec)) throw new FatalError(`--${key}-model ${served}: the ${key} is a local model (${(spec as { path: string }).path}); --${key}-model names a model served at a URL`);
       merged[key] = { ...spec, model: served };
     }
-    delete merged[`${key}Model`];
     // --name / --reference-name: how reports call the model.
-    const name = flags[`${key}Name`] as string | undefined;
     if (name !== undefined) merged[key] = { ...(merged[key] as ModelSpec), name };
-    delete merged[`${key}Name`];
   }
   const benchmarks = (merged.benchmarks ?? []) as BenchmarkSpec[];
   if (benchmarks.length === 0) throw new FatalError(`no benchmarks: pass --benchmarks name=path[,name=path] or set "benchmarks" in ${CONFIG_FILE}`);
@@ -228,7 +241,7 @@ export function resolveConfig(file: PartialConfig, flags: PartialConfig, cacheOv
   const sampling = flags.sampling ?? file.sampling ?? (merged.mode === 'compat' ? 'python-compat' : DEFAULTS.sampling);
   const section = <K extends 'onnx' | 'remote'>(name: K): AuditConfig[K] => ({ ...DEFAULTS[name], ...((file[name] as object) ?? {}), ...((flags[name] as object) ?? {}) }) as AuditConfig[K];
   return {
-    ...(merged as unknown as AuditConfig),
+    ...(merged as unknown as PlanConfig),
     ...(file.detectors === undefined && flags.detectors === undefined ? { defaultDetectors: true } : {}),
     onnx: section('onnx'),
     remote: section('remote'),

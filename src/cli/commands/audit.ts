@@ -1,8 +1,8 @@
 /** contam audit: the release check. Exit 0 clean, 100 at the --fail-on level, 1 on errors, 130 interrupted. */
-import { describePlan } from '../../benchmarks/plan.js';
+import { describeDryRun } from '../../audit/dry-run.js';
 import { planAudit } from '../../audit/plan.js';
 import { runAudit, type AuditOutput } from '../../audit/run.js';
-import type { AuditConfig, AuditEvent, Verdict } from '../../audit/types.js';
+import type { AuditConfig, AuditEvent, PlanConfig, Verdict } from '../../audit/types.js';
 import { FatalError, InterruptedError } from '../../errors.js';
 import { probeWritable } from '../../report/atomic.js';
 import { reportFormat, writeReports } from '../../report/write.js';
@@ -11,7 +11,7 @@ import { summaryLines } from '../../report/summary.js';
 import { createPlainLogger } from '../../ui/plain-logger.js';
 import { intFlag, parse, stdio, type Output } from '../args.js';
 import { AUDIT_FLAGS, flagsToPartial } from '../audit-flags.js';
-import { findConfigFile, readConfigFile, resolveConfig } from '../config.js';
+import { findConfigFile, readConfigFile, resolveConfig, resolvePlanConfig } from '../config.js';
 import type { BenchmarkSpec } from '../../audit/types.js';
 
 export const help = `Usage: contam audit [options]
@@ -64,7 +64,8 @@ Output
   --fail-on <contaminated|suspicious|never>   exit 100 when the primary detector (the first
                                in --detectors) reaches this verdict on a benchmark
   --no-cache, --cache-dir <dir>   per-sample cache (default $CONTAM_CACHE_DIR, $XDG_CACHE_HOME/contam)
-  --dry-run                    load data and show the plan without running a model
+  --dry-run                    load data and show the plan (samples, neighbours, model calls)
+                               without models; --target and --reference may be left out
   -c, --config <file>          configuration file (default ./contam.config.yaml)
 
 Examples:
@@ -84,11 +85,14 @@ export function exitCodeFor(output: AuditOutput): number {
   return worst >= LEVEL[failOn] ? 100 : 0;
 }
 
-export function loadAuditConfig(values: Record<string, unknown>): AuditConfig {
+export function loadAuditConfig(values: Record<string, unknown>): AuditConfig;
+export function loadAuditConfig(values: Record<string, unknown>, dryRun: boolean): PlanConfig;
+/** A dry run plans without models, so only it may leave out the target and the reference. */
+export function loadAuditConfig(values: Record<string, unknown>, dryRun = false): PlanConfig {
   const file = findConfigFile(values.config as string | undefined);
   const fromFile = file ? readConfigFile(file) : {};
   const flags = flagsToPartial(values, fromFile.benchmarks as BenchmarkSpec[] | undefined);
-  const config = resolveConfig(fromFile, flags, values['cache-dir'] as string | undefined);
+  const config = (dryRun ? resolvePlanConfig : resolveConfig)(fromFile, flags, values['cache-dir'] as string | undefined);
   for (const out of config.outputs) reportFormat(out);
   return config;
 }
@@ -160,15 +164,15 @@ function commandLine(): string {
 export async function run(argv: string[], io: Output = stdio): Promise<void> {
   const { values } = parse('audit', argv, AUDIT_FLAGS, false);
   if (values.help) return io.out(help);
-  const config = loadAuditConfig(values);
   const maxTokens = intFlag(values['max-tokens'], '--max-tokens', 2);
   if (values['dry-run']) {
-    const plan = await planAudit(config);
-    const described = describePlan(plan.map((p) => ({ loaded: p.loaded, selection: p.selection })));
+    const config = loadAuditConfig(values, true);
+    const described = describeDryRun(config, await planAudit(config));
     if (values.json) io.out(JSON.stringify(described.json, null, 2));
     else for (const line of described.lines) io.out(line);
     return;
   }
+  const config = loadAuditConfig(values);
   if (config.benchmarks.length === 0) throw new FatalError('no benchmarks to audit');
   process.exitCode = await runAuditCommand(config, { json: !!values.json, maxTokens, io });
 }
