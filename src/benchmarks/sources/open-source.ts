@@ -3,7 +3,7 @@ import { basename, extname } from 'node:path';
 import { FatalError } from '../../errors.js';
 import type { SourceRow } from '../types.js';
 import { readCsv } from './csv.js';
-import { listHfShards, pickShards } from './hf-folder.js';
+import { listHfShards, pickShards, type ShardFormat } from './hf-folder.js';
 import { looksLikeHubId, resolveHubDataset } from './hub-cache.js';
 import { readJsonArray } from './json-array.js';
 import { readJsonl } from './jsonl.js';
@@ -47,7 +47,14 @@ export function openSource(path: string, request: SourceRequest): OpenedSource {
   const shards = listHfShards(root);
   if (shards.length > 0) {
     const picked = pickShards(root, shards, request.split, request.config, request.defaultConfig);
-    return { files: picked.map((s) => s.display), rows: chain(picked.map((s) => ({ ...s, reader: readParquet }))) };
+    // The Hub writes CSV shards with a header row, whatever the task's original files lacked.
+    const shardColumns = request.csvHeader === false ? csvColumns : undefined;
+    const readers: Record<ShardFormat, Reader> = {
+      parquet: readParquet,
+      jsonl: readJsonl,
+      csv: (p, d, i) => readCsv(p, d, i, { columns: shardColumns }),
+    };
+    return { files: picked.map((s) => s.display), rows: chain(picked.map((s) => ({ ...s, reader: readers[s.format] }))) };
   }
   if (isSubjectCsvFolder(root)) {
     const files = listSubjectFiles(root, request.split);
@@ -60,7 +67,7 @@ export function openSource(path: string, request: SourceRequest): OpenedSource {
     return { files: files.map((f) => f.display), rows: chain(parts) };
   }
   throw new FatalError(
-    `${path}: expected a ${SUPPORTED_EXTENSIONS.join('/')} file, a Hugging Face dataset folder (<config>/<split>-*.parquet or data/<split>-*.parquet) or a folder of <subject>_<split>.csv files, found a folder with none of these`,
+    `${path}: expected a ${SUPPORTED_EXTENSIONS.join('/')} file, a Hugging Face dataset folder (<config>/<split>-*.parquet or data/<split>-*.parquet, or <split>-00000-of-00001.jsonl/.csv shards) or a folder of <subject>_<split>.csv files, found a folder with none of these`,
   );
 }
 
