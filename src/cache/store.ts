@@ -6,10 +6,11 @@
  * counted and reported, and their samples are simply recomputed. Failures are never put: the caller
  * only caches finished samples.
  */
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, rmdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, readdirSync, rmdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorMessage } from '../errors.js';
 import { CACHE_FORMAT, type CacheKey } from './key.js';
+import { makeDirs } from '../util/make-dirs.js';
 
 export interface CacheStats {
   readonly hits: number;
@@ -121,7 +122,7 @@ export function openCache<V = unknown>(dir: string): ResultCache<V> {
   const appendFd = (audit: string): number => {
     let fd = fds.get(audit);
     if (fd !== undefined) return fd;
-    mkdirSync(root, { recursive: true });
+    makeDirs(root);
     fd = openSync(fileOf(audit), 'a+');
     const size = fstatSync(fd).size;
     if (size > 0) {

@@ -3,9 +3,10 @@
  * name, so a reader (or CI artefact upload) never sees half a report as if it were complete. On any
  * failure the temp file is removed and one FatalError names the final path and a plain reason.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { FatalError, errorMessage } from '../errors.js';
+import { makeDirs } from '../util/make-dirs.js';
 
 /** The file-system calls a report write needs; tests inject failing ones (ENOSPC mid-way). */
 export interface ReportIo {
@@ -17,7 +18,7 @@ export interface ReportIo {
 }
 
 export const nodeIo: ReportIo = {
-  mkdirp: (dir) => void mkdirSync(dir, { recursive: true }),
+  mkdirp: (dir) => makeDirs(dir),
   writeChunks(path, chunks) {
     const fd = openSync(path, 'w');
     try {
@@ -51,8 +52,11 @@ const REASONS: Readonly<Record<string, string>> = {
 };
 
 export function writeFailure(path: string, error: unknown): FatalError {
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  const reason = (code && REASONS[code]) ? `${REASONS[code]} (${code})` : errorMessage(error);
+  const e = error as NodeJS.ErrnoException | null;
+  const code = e?.code;
+  let reason = (code && REASONS[code]) ? `${REASONS[code]} (${code})` : errorMessage(error);
+  // mkdir answers ENOENT in a folder that exists but takes no new folders (/proc, /sys).
+  if (code === 'ENOENT' && e?.syscall === 'mkdir' && e.path && existsSync(dirname(e.path))) reason = `${dirname(e.path)} takes no new folders (ENOENT)`;
   return new FatalError(`cannot write report to ${path}: ${reason}`);
 }
 
@@ -83,7 +87,7 @@ export function writeFileAtomic(path: string, content: string | Iterable<string>
 export function probeWritable(dir: string): void {
   const probe = join(dir, `.contam-probe-${process.pid}`);
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     writeFileSync(probe, '');
     unlinkSync(probe);
   } catch (error) {

@@ -106,6 +106,18 @@ describe('report output that cannot be written', () => {
     expect(run.stderr).toBe('contam: cannot write report to /dev/null/x: a part of the path is a file, not a folder (ENOTDIR)\n');
   });
 
+  // Node's recursive mkdir spun forever on /proc (mkdir answers ENOENT there though /proc exists).
+  it.skipIf(!existsSync('/proc/self'))('an out-dir where folders cannot be made (/proc/forbidden): exit 1 in under 2 s, one line, before any model runs', () => {
+    for (const where of [['--out-dir', '/proc/forbidden'], ['-o', '/proc/forbidden/deeper/report.md']]) {
+      const started = Date.now();
+      const run = runCli(['audit', '--target', corpus.target, '--reference', corpus.reference, '-b', `gsm8k=${data}`, '--no-cache', ...where], { timeout: 10_000 });
+      const seconds = (Date.now() - started) / 1000;
+      const folder = where[0] === '-o' ? '/proc/forbidden/deeper' : '/proc/forbidden';
+      expect({ code: run.code, stdout: run.stdout, stderr: run.stderr }).toEqual({ code: 1, stdout: '', stderr: `contam: cannot write report to ${folder}: /proc takes no new folders (ENOENT)\n` });
+      expect(seconds).toBeLessThan(2);
+    }
+  });
+
   it('an -o file in a folder that is a file: exit 1', () => {
     const blocker = corpus.file('blocker', 'a file, not a folder');
     const run = corpus.audit(['-b', `gsm8k=${data}`, '-o', join(blocker, 'report.md')]);

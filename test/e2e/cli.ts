@@ -22,6 +22,8 @@ export interface CliOptions {
   /** Working folder; default a fresh empty temp folder (so no contam.config.yaml is picked up). */
   readonly cwd?: string;
   readonly env?: Readonly<Record<string, string>>;
+  /** Milliseconds before the CLI is killed (code null); default 120 s. */
+  readonly timeout?: number;
 }
 
 export function runCli(args: readonly string[], options: CliOptions = {}): CliResult {
@@ -31,7 +33,7 @@ export function runCli(args: readonly string[], options: CliOptions = {}): CliRe
   // vitest sets FORCE_COLOR for its own output; the CLI must not inherit it.
   delete env.FORCE_COLOR;
   Object.assign(env, options.env);
-  const out = spawnSync(process.execPath, [CLI, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', timeout: 120_000 });
+  const out = spawnSync(process.execPath, [CLI, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', timeout: options.timeout ?? 120_000 });
   if (out.error) throw out.error;
   return { code: out.status, stdout: out.stdout, stderr: out.stderr };
 }
