@@ -1,5 +1,5 @@
 import { Box, Static, Text, useInput, type Key } from 'ink';
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { BenchmarkRow } from './BenchmarkRow.js';
 import { Footer } from './Footer.js';
 import { Header } from './Header.js';
@@ -38,6 +38,9 @@ const NEIGHBOURS_SHOWN = 3;
 // where Ink falls back to clearing the whole screen on every frame.
 const CHROME = 4;
 
+/** Back to the benchmark table, the selected benchmark kept. */
+const toTable = (nav: NavState): NavState => ({ ...initialNav, benchmark: nav.benchmark });
+
 function toNavKey(input: string, key: Key): NavKey | undefined {
   if (key.upArrow || input === 'k') return 'up';
   if (key.downArrow || input === 'j') return 'down';
@@ -52,9 +55,10 @@ function toNavKey(input: string, key: Key): NavKey | undefined {
 
 /**
  * The live audit: header, one row per benchmark, summary, footer; Enter drills into a benchmark's
- * samples and into one sample. All rows stay in the live frame (finished ones marked ✓ and frozen)
- * so they remain selectable; each finished benchmark, warning and first errors are also printed
- * once into <Static> above the frame, which keeps them in the scrollback after exit.
+ * samples and into one sample. Each benchmark is shown once, as its row in the live frame (finished
+ * ones marked ✓ and frozen, still selectable); warnings and first errors, which have no row, are
+ * printed once into <Static> above the frame. Quitting or cancelling returns to the table first, so
+ * the frame Ink leaves on the terminal at exit holds every row and the summary.
  */
 export function AuditApp({ events, onExit, onCancel, clock = Date.now, tickMs = 1000 }: AuditAppProps) {
   const state = useAuditEvents(events, clock);
@@ -62,6 +66,7 @@ export function AuditApp({ events, onExit, onCancel, clock = Date.now, tickMs = 
   const now = useNow(clock, tickMs, !state.done);
   const [nav, setNav] = useState<NavState>(initialNav);
   const [cancelPresses, setCancelPresses] = useState(0);
+  const [leaving, setLeaving] = useState(false);
 
   const primary = primaryDetector(state.config, state.benchmarks[0]);
   const benchmarkIndex = Math.min(nav.benchmark, Math.max(0, state.benchmarks.length - 1));
@@ -86,11 +91,14 @@ export function AuditApp({ events, onExit, onCancel, clock = Date.now, tickMs = 
     if (key.ctrl && input === 'c') {
       cancelCount.current += 1;
       setCancelPresses(cancelCount.current);
+      setNav(toTable);
       now.onCancel?.(cancelCount.current);
       return;
     }
     if (input === 'q') {
-      if (now.state.done) now.onExit?.();
+      if (!now.state.done) return;
+      setNav(toTable);
+      setLeaving(true);
       return;
     }
     const navKey = toNavKey(input, key);
@@ -116,6 +124,10 @@ export function AuditApp({ events, onExit, onCancel, clock = Date.now, tickMs = 
     [handleKey],
   );
   useInput(handleInput);
+  // Exit once the table is on screen: the caller unmounts, and Ink keeps the last frame.
+  useEffect(() => {
+    if (leaving) latest.current.onExit?.();
+  }, [leaving]);
 
   const nameWidth = Math.min(16, Math.max(8, ...state.benchmarks.map((b) => Array.from(b.name).length)));
   const cancelling = cancelPresses > 0 && !state.done;
@@ -123,14 +135,7 @@ export function AuditApp({ events, onExit, onCancel, clock = Date.now, tickMs = 
   return (
     <>
       <Static items={[...state.log]}>
-        {(entry) => (
-          <LogLine
-            key={entry.id}
-            entry={entry}
-            benchmark={entry.kind === 'benchmark-done' ? state.benchmarks.find((b) => b.name === entry.benchmark) : undefined}
-            primary={primary}
-          />
-        )}
+        {(entry) => <LogLine key={entry.id} entry={entry} />}
       </Static>
       <Box flexDirection="column" width={columns}>
         <Header config={state.config} primary={primary} traffic={state.traffic} startedAt={state.startedAt} />

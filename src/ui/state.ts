@@ -37,9 +37,12 @@ export interface BenchmarkProgress {
   readonly samples: readonly SampleRecord[];
 }
 
-/** One line for the permanent log above the live frame (rendered once in Ink's <Static>). */
+/**
+ * One line for the permanent log above the live frame (rendered once in Ink's <Static>): what the
+ * frame does not show. A finished benchmark is not logged: its row stays in the frame, and a second
+ * copy above it showed every result twice.
+ */
 export type LogEntry =
-  | { readonly id: number; readonly kind: 'benchmark-done'; readonly benchmark: string }
   | { readonly id: number; readonly kind: 'warning'; readonly message: string }
   | { readonly id: number; readonly kind: 'sample-error'; readonly benchmark: string; readonly sampleId: string; readonly message: string };
 
@@ -145,7 +148,6 @@ export function reduce(state: UiState, event: AuditEvent, now: number = Date.now
       return {
         ...state,
         benchmarks: updateBenchmark(state, event.result.name, (b) => finishWith(b, event.result, now)),
-        log: appendLog(state, { kind: 'benchmark-done', benchmark: event.result.name }),
       };
     case 'warning':
       return { ...state, warnings: state.warnings + 1, log: appendLog(state, { kind: 'warning', message: event.message }) };

@@ -52,6 +52,9 @@ function highlighted(screen: string): string[] {
   return out;
 }
 
+/** Lines showing benchmark `name` as finished (its row, or a log line repeating it). */
+const finishedLines = (screen: string, name: string): string[] => screen.split('\n').filter((l) => new RegExp(`✓ ${name} `).test(l));
+
 /** The line of the list that carries the selection marker. */
 const selectedLine = (screen: string): string => screen.split('\n').find((l) => l.startsWith('❯')) ?? '';
 
@@ -76,6 +79,8 @@ describe.skipIf(!hasTmux)(`the audit dashboard in a real terminal (tmux)${hasTmu
     expect(done).toMatch(/^❯ ✓ gsm8k +█+ +6\/6 /m);
     expect(done).toMatch(/^ {2}✓ arc +█+ +6\/6 /m);
     expect(done).toContain('↑/↓ j/k select · enter samples · q quit');
+    // Each finished benchmark once: its row, no log line above the frame repeating it.
+    expect([finishedLines(done, 'gsm8k').length, finishedLines(done, 'arc').length]).toEqual([1, 1]);
 
     pane.keys('j');
     await pane.waitFor((s) => /^❯ ✓ arc /m.test(s) && /^ {2}✓ gsm8k /m.test(s), 'arc to be selected');
@@ -111,6 +116,10 @@ describe.skipIf(!hasTmux)(`the audit dashboard in a real terminal (tmux)${hasTmu
     expect(await pane.waitForExit()).toBe(0);
     await pane.waitFor((s) => s.includes('reports: '), 'the reports line');
     for (const file of ['results.json', 'samples.jsonl', 'report.md']) expect(existsSync(join(out, file))).toBe(true);
+    // q from the list returned to the table first: what stays in the terminal has every row, once.
+    const kept = pane.history();
+    expect([finishedLines(kept, 'gsm8k').length, finishedLines(kept, 'arc').length]).toEqual([1, 1]);
+    expect(kept).toContain('Audit finished');
   });
 
   it('(control) a raw OSC 2 sequence does change the pane title here, so the next test can see a change', async () => {

@@ -32,6 +32,8 @@ export interface Pane {
   readonly name: string;
   /** The visible screen; with `escapes`, SGR colour and attribute codes included (capture-pane -e). */
   capture(escapes?: boolean): string;
+  /** The scrollback and the screen, oldest line first. */
+  history(): string;
   keys(...keys: string[]): void;
   /** A tmux format for this pane, e.g. '#{pane_title}'. */
   display(format: string): string;
@@ -49,6 +51,7 @@ export function startPane(command: string, cwd: string): Pane {
   const pane: Pane = {
     name,
     capture: (escapes = false) => tmux(['capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', name]),
+    history: () => tmux(['capture-pane', '-p', '-S', '-', '-t', name]),
     keys: (...keys) => void tmux(['send-keys', '-t', name, ...keys]),
     display: (format) => tmux(['display-message', '-p', '-t', name, format]).replace(/\n$/, ''),
     async waitFor(test, what, options = {}) {

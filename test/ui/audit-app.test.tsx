@@ -46,13 +46,15 @@ describe('AuditApp dashboard', () => {
     expect(frame).toContain('ctrl-c cancel');
   });
 
-  it('prints finished benchmarks, warnings and errors once into the static log, sanitized', async () => {
+  it('prints warnings and errors once into the static log, sanitized; a finished benchmark is only its row', async () => {
     const { lastFrame } = start(runningEvents);
     const frame = stripSgr(await waitForText(lastFrame, 'gsm8k'));
     const log = frame.slice(0, frame.indexOf('contam  target'));
-    expect(log).toMatch(/✓ arc +4\/4 samples .*loss 8\.0% \[0\.0–18\.0\] +control 10\.0% +CLEAN/);
-    expect(log).toContain('error: mmlu mmlu/test/2: context too long␛[2J');
-    expect(log).toContain('warning: tokenizer has no pad token␛]0;title␇');
+    expect(log.split('\n').filter(Boolean)).toEqual(['error: mmlu mmlu/test/2: context too long␛[2J', 'warning: tokenizer has no pad token␛]0;title␇']);
+    // Static log and live frame together: each finished benchmark once, with its result on its row.
+    expect(frame.match(/✓ arc/g)).toHaveLength(1);
+    expect(frame.match(/✓ mmlu/g)).toHaveLength(1);
+    expect(live(frame)).toMatch(/loss .* 8\.0% \[0\.0–18\.0\] +control 10\.0% +CLEAN/);
   });
 
   it('moves the selection with arrows and j/k, within bounds', async () => {
@@ -159,6 +161,21 @@ describe('AuditApp keys for leaving', () => {
     expect(live(lastFrame() ?? '')).toContain('q quit');
     stdin.write('q');
     await vi.waitFor(() => expect(onExit).toHaveBeenCalledTimes(1));
+  });
+
+  it('q from a sample view returns to the table before exiting, so the last frame holds every row once', async () => {
+    const onExit = vi.fn();
+    const { lastFrame, stdin } = start(allEvents, { onExit });
+    await waitForText(lastFrame, 'Audit finished:');
+    stdin.write('\r');
+    await waitForText(lastFrame, 'samples by suspicion');
+    stdin.write('\r');
+    await waitForText(lastFrame, 'lowest-probability tokens highlighted');
+    stdin.write('q');
+    await vi.waitFor(() => expect(onExit).toHaveBeenCalledTimes(1));
+    const frame = stripSgr(lastFrame() ?? '');
+    expect(live(frame)).toContain('Audit finished: 1 contaminated, 1 suspicious, 1 clean');
+    for (const name of ['arc', 'mmlu', 'gsm8k']) expect(frame.match(new RegExp(`✓ ${name}`, 'g'))).toHaveLength(1);
   });
 
   it('shows the verdict counts in their colours at the end', async () => {
