@@ -3,10 +3,10 @@
  * one record `{"k": <sample key>, "v": <payload>}` per line. Each record is one write() of one whole
  * line on an O_APPEND descriptor, so a killed run keeps every finished sample and two processes
  * appending to the same file never interleave. Lines cut by a kill or otherwise damaged are skipped,
- * counted and reported, and their samples are simply recomputed. Failures are never put: the caller
- * only caches finished samples.
+ * counted, reported once and blanked in place (loadAndRepair), and their samples are simply
+ * recomputed. Failures are never put: the caller only caches finished samples.
  */
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, readdirSync, rmdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, readdirSync, rmdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorMessage } from '../errors.js';
 import { CACHE_FORMAT, type CacheKey } from './key.js';
@@ -47,49 +47,118 @@ interface Loaded {
   readonly records: Map<string, unknown>;
   readonly corrupt: number;
   readonly firstCorruptLine: number;
+  /** Byte ranges of the damaged lines, newline excluded. */
+  readonly damaged: readonly { readonly start: number; readonly end: number }[];
+}
+
+function recordOf(line: string): { k: string; v: unknown } | undefined {
+  let record: unknown;
+  try {
+    record = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  const r = record as { k?: unknown; v?: unknown } | null;
+  return typeof r === 'object' && r !== null && !Array.isArray(r) && typeof r.k === 'string' && 'v' in r ? (r as { k: string; v: unknown }) : undefined;
 }
 
 /** Parses a cache file; a line that is cut, not JSON, or not a `{k, v}` record counts as corrupt. */
-export function parseCacheFile(text: string): Loaded {
+export function parseCacheFile(content: string | Buffer): Loaded {
+  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
   const records = new Map<string, unknown>();
-  let corrupt = 0;
+  const damaged: { start: number; end: number }[] = [];
   let firstCorruptLine = 0;
-  text.split('\n').forEach((line, i) => {
-    if (line.trim() === '') return;
-    let record: unknown;
-    try {
-      record = JSON.parse(line);
-    } catch {
-      record = undefined;
+  // Split on the newline byte (never part of a UTF-8 sequence), so damaged lines keep their byte offsets.
+  for (let start = 0, line = 1; start < bytes.length; line++) {
+    const nl = bytes.indexOf(0x0a, start);
+    const end = nl === -1 ? bytes.length : nl;
+    const text = bytes.toString('utf8', start, end);
+    if (text.trim() !== '') {
+      const record = recordOf(text);
+      if (record) records.set(record.k, record.v);
+      else {
+        damaged.push({ start, end });
+        firstCorruptLine ||= line;
+      }
     }
-    const r = record as { k?: unknown; v?: unknown } | null;
-    if (typeof r === 'object' && r !== null && !Array.isArray(r) && typeof r.k === 'string' && 'v' in r) {
-      records.set(r.k, r.v);
-    } else {
-      corrupt += 1;
-      firstCorruptLine ||= i + 1;
-    }
-  });
-  return { records, corrupt, firstCorruptLine };
+    start = end + 1;
+  }
+  return { records, corrupt: damaged.length, firstCorruptLine, damaged };
 }
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
+function readAll(fd: number): Buffer {
+  const bytes = Buffer.alloc(fstatSync(fd).size);
+  for (let off = 0; off < bytes.length; ) {
+    const n = readSync(fd, bytes, off, bytes.length - off, off);
+    if (n === 0) return bytes.subarray(0, off);
+    off += n;
+  }
+  return bytes;
+}
+
 /**
- * A cache file's text. A last line without its newline was either cut by a kill or is being
+ * A cache file's bytes. A last line without its newline was either cut by a kill or is being
  * appended by another process at this moment (a reader can see a write of several KB half done):
  * the file is read again after a few ms while it still grows, so a line in flight is not reported
  * as damaged.
  */
-function readSettled(file: string): string {
-  let text = readFileSync(file, 'utf8');
-  for (let tries = 0; tries < 5 && text.length > 0 && !text.endsWith('\n'); tries++) {
+function readSettled(fd: number): Buffer {
+  let bytes = readAll(fd);
+  for (let tries = 0; tries < 5 && bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a; tries++) {
     Atomics.wait(pause, 0, 0, 10);
-    const again = readFileSync(file, 'utf8');
-    if (again.length === text.length) break;
-    text = again;
+    const again = readAll(fd);
+    if (again.length === bytes.length) break;
+    bytes = again;
   }
-  return text;
+  return bytes;
+}
+
+/**
+ * Reads a cache file and clears its damaged lines, so they are reported by one run, not by every
+ * run after it. Damaged bytes are overwritten with spaces in place (a blank line is skipped), through
+ * the descriptor they were read from: other processes only ever append at the end, with O_APPEND,
+ * so they are never disturbed, and at every moment each line is a whole record or ignorable. A
+ * rewrite-and-rename would shrink the file but orphan the inode their open descriptors still
+ * append to, losing their records. A read-only cache is only read.
+ */
+function loadAndRepair(file: string): Loaded {
+  let fd: number;
+  let repairable = true;
+  try {
+    fd = openSync(file, 'r+');
+  } catch {
+    fd = openSync(file, 'r');
+    repairable = false;
+  }
+  try {
+    const bytes = readSettled(fd);
+    const parsed = parseCacheFile(bytes);
+    if (repairable && parsed.damaged.length > 0) {
+      try {
+        for (const { start, end } of parsed.damaged.filter((d) => d.end < bytes.length || isDeadLastLine(file, fd, d.end))) {
+          writeSync(fd, Buffer.alloc(end - start, 0x20), 0, end - start, start);
+        }
+      } catch {
+        // Left as it was: the next run warns again, nothing else changes.
+      }
+    }
+    return parsed;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * A last line without its newline may be a kill's leftover or another process's record still being
+ * written (readers can see part of it). An O_APPEND newline lands after any write in flight, so the
+ * line was dead exactly when the newline lands at its end; only then may it be blanked.
+ */
+function isDeadLastLine(file: string, fd: number, end: number): boolean {
+  appendFileSync(file, '\n');
+  const at = Buffer.alloc(1);
+  return readSync(fd, at, 0, 1, end) === 1 && at[0] === 0x0a;
 }
 
 export function openCache<V = unknown>(dir: string): ResultCache<V> {
@@ -108,10 +177,10 @@ export function openCache<V = unknown>(dir: string): ResultCache<V> {
     let records = loaded.get(audit);
     if (records) return records;
     const file = fileOf(audit);
-    const parsed = existsSync(file) ? parseCacheFile(readSettled(file)) : { records: new Map(), corrupt: 0, firstCorruptLine: 0 };
+    const parsed = existsSync(file) ? loadAndRepair(file) : parseCacheFile('');
     if (parsed.corrupt > 0) {
       corruptLines += parsed.corrupt;
-      messages.push(`cache file ${file}: ${parsed.corrupt} damaged line(s) ignored (first at line ${parsed.firstCorruptLine}); those samples will be recomputed`);
+      messages.push(`cache file ${file}: ${parsed.corrupt} damaged line(s) ignored and cleared (first at line ${parsed.firstCorruptLine}); those samples will be recomputed`);
     }
     records = parsed.records;
     loaded.set(audit, records);
@@ -178,7 +247,7 @@ export function openCache<V = unknown>(dir: string): ResultCache<V> {
       for (const f of files) {
         const path = join(root, f);
         bytes += statSync(path).size;
-        const parsed = parseCacheFile(readFileSync(path, 'utf8'));
+        const parsed = parseCacheFile(readFileSync(path));
         records += parsed.records.size;
         corrupt += parsed.corrupt;
       }

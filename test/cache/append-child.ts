@@ -16,7 +16,9 @@ for (let i = 0; i < Number(count); i++) {
   cache.put(cacheKey({ model: 'shared' }, { textHash: `${worker}-${i}` }), { worker, i, pad: worker.repeat(8000) });
 }
 cache.close();
-if (cache.warnings().length > 0) {
-  process.stderr.write(cache.warnings().join('\n'));
+// Damaged lines the parent injected are expected (and cleared); a write that failed is not.
+const failures = cache.warnings().filter((w) => !w.includes('damaged line'));
+if (failures.length > 0) {
+  process.stderr.write(failures.join('\n'));
   process.exitCode = 1;
 }

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -44,23 +44,45 @@ describe('openCache', () => {
     expect(cache.stats()).toEqual({ hits: 3, misses: 1, corruptLines: 0 });
   });
 
-  it('ignores and counts a garbage line and a line cut mid-way, then appends cleanly after them', () => {
+  it('ignores and counts a garbage line and a line cut mid-way, clears them, then appends cleanly after them', () => {
     const file = fill(3);
+    const good = readFileSync(file, 'utf8');
     appendFileSync(file, 'not json at all\n');
     const full = JSON.stringify({ k: key(9).sample, v: payload(9) });
-    appendFileSync(file, full.slice(0, full.length - 7)); // killed mid-write: no closing brace, no newline
+    const cut = full.slice(0, full.length - 7); // killed mid-write: no closing brace, no newline
+    appendFileSync(file, cut);
 
     const cache = openCache<Payload>(dir);
     expect(cache.get(key(9))).toBeUndefined();
     expect([0, 1, 2].map((i) => cache.get(key(i)))).toEqual([payload(0), payload(1), payload(2)]);
     expect(cache.stats().corruptLines).toBe(2);
-    expect(cache.warnings()).toEqual([`cache file ${file}: 2 damaged line(s) ignored (first at line 4); those samples will be recomputed`]);
+    expect(cache.warnings()).toEqual([`cache file ${file}: 2 damaged line(s) ignored and cleared (first at line 4); those samples will be recomputed`]);
+    // Blanked in place, byte for byte; the cut line got its newline: records keep their offsets.
+    expect(readFileSync(file, 'utf8')).toBe(`${good}${' '.repeat('not json at all'.length)}\n${' '.repeat(cut.length)}\n`);
     cache.put(key(9), payload(9)); // the recomputed sample
     cache.close();
 
+    // Warned once: the next open finds nothing damaged and everything cached.
     const again = openCache<Payload>(dir);
-    expect(again.get(key(9))).toEqual(payload(9));
-    expect(again.stats().corruptLines).toBe(2);
+    expect([0, 1, 2, 9].map((i) => again.get(key(i)))).toEqual([payload(0), payload(1), payload(2), payload(9)]);
+    expect(again.stats()).toEqual({ hits: 4, misses: 0, corruptLines: 0 });
+    expect(again.warnings()).toEqual([]);
+    expect(again.info().corruptLines).toBe(0);
+  });
+
+  it.skipIf(process.getuid?.() === 0)(`a read-only cache file with damaged lines is read, warned about, and left unchanged${process.getuid?.() === 0 ? ' (skipped: root writes through a read-only mode)' : ''}`, () => {
+    const file = fill(2);
+    appendFileSync(file, 'garbage\n');
+    const before = readFileSync(file, 'utf8');
+    chmodSync(file, 0o444);
+    try {
+      const cache = openCache<Payload>(dir);
+      expect(cache.get(key(1))).toEqual(payload(1));
+      expect(cache.stats().corruptLines).toBe(1);
+      expect(readFileSync(file, 'utf8')).toBe(before);
+    } finally {
+      chmodSync(file, 0o644);
+    }
   });
 
   it('keeps separate files per audit key', () => {

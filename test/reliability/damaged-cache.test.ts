@@ -36,7 +36,7 @@ describe('damaged cache', () => {
 
     const second = await runCli(args('out-second'));
     expect(second.code, second.stderr).toBe(0);
-    expect(second.stderr).toContain(`warning: cache file ${file}: 3 damaged line(s) ignored (first at line 3); those samples will be recomputed`);
+    expect(second.stderr).toContain(`warning: cache file ${file}: 3 damaged line(s) ignored and cleared (first at line 3); those samples will be recomputed`);
     const firstResults = readJson(join(root, 'out-first', 'results.json'));
     const secondResults = readJson(join(root, 'out-second', 'results.json'));
     // Two records were lost (line 3 and the cut last line): exactly those two are recomputed.
@@ -45,13 +45,20 @@ describe('damaged cache', () => {
     expect(comparable(secondResults)).toEqual(comparable(firstResults));
     expect(readFileSync(join(root, 'out-second', 'samples.jsonl'), 'utf8')).toBe(readFileSync(join(root, 'out-first', 'samples.jsonl'), 'utf8'));
 
-    // The recomputed records were appended on lines of their own, not glued to the cut line.
+    // The damaged lines were blanked where they were; the recomputed records were appended on lines
+    // of their own, not glued to the cut line.
     const after = cacheFiles(cacheDir)[0].lines;
-    expect(after.filter((l) => l.record === undefined).map((l) => l.line)).toEqual([3, 4, ROWS + 1]);
+    expect(after.filter((l) => l.record === undefined).map((l) => [l.line, l.raw.trim()])).toEqual([
+      [3, ''],
+      [4, ''],
+      [ROWS + 1, ''],
+    ]);
     expect(new Set(after.flatMap((l) => (l.record ? [l.record.k] : []))).size).toBe(ROWS);
 
+    // Warned once: the next run is silent about the cache and served from it.
     const third = await runCli(args('out-third'));
     expect(third.code, third.stderr).toBe(0);
+    expect(third.stderr).not.toMatch(/warning: cache/);
     const thirdResults = readJson(join(root, 'out-third', 'results.json'));
     expect(benchmarksOf(thirdResults)[0].cacheHits).toBe(ROWS);
     expect(thirdResults.modelCalls).toBe(0);
