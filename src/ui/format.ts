@@ -1,20 +1,8 @@
 /**
- * Number and time formatting shared by the dashboard and the plain logger, so both say the same
- * thing the same way. Pure; no terminal knowledge.
+ * Counts, times, scores and column fitting for the dashboard and the plain logger. Shares,
+ * intervals and differences are written by report/format.ts (0.28 [0.18, 0.38], as Table 9 prints
+ * them), so the terminal, the CI log and report.md print one number one way. Pure; no terminal knowledge.
  */
-import type { Interval } from '../audit/types.js';
-
-/** 0.283 -> "28.3%". */
-export function formatPercent(value: number, digits = 1): string {
-  if (!Number.isFinite(value)) return '–';
-  return `${(value * 100).toFixed(digits)}%`;
-}
-
-/** { low: 0.2, high: 0.35 } -> "[20.0–35.0]" (percent points, unit implied by the value beside it). */
-export function formatInterval(interval: Interval, digits = 1): string {
-  if (!Number.isFinite(interval.low) || !Number.isFinite(interval.high)) return '[–]';
-  return `[${(interval.low * 100).toFixed(digits)}–${(interval.high * 100).toFixed(digits)}]`;
-}
 
 /** 1234 -> "1.2k", 2_500_000 -> "2.5M"; small counts stay exact. */
 export function formatCount(value: number): string {
