@@ -4,13 +4,13 @@
  * every demo-contaminated item and a known 40% of demo-partial's items, three times each (corpus.ts).
  * demo-clean is in neither. Rows carry member/non-member labels, so the audit can also report AUROC.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchmarkSpec } from '../audit/types.js';
 import { fixtureVocabulary } from '../onnx/fixture-tokenizer.js';
+import { buildOnce } from './build-once.js';
 import { DEMO_SIZES, generateCorpus, trainingDocs, type DemoItem } from './corpus.js';
-import { exportNgramModel } from './export.js';
-import { estimateNgram } from './ngram.js';
+import { trainModel } from './train.js';
 
 /** Bump whenever anything that changes the demo's files changes: an old cache is then rebuilt. */
 export const DEMO_VERSION = 1;
@@ -68,48 +68,28 @@ function writeBenchmark(dir: string, name: string, items: readonly DemoItem[]): 
   writeFileSync(join(dir, 'benchmarks', `${name}.jsonl`), `${lines.join('\n')}\n`);
 }
 
-/** Everything into `dir` (a fresh folder), the marker last. */
-function build(dir: string, size: DemoSize): void {
+/** Everything into `dir` (a fresh folder); returns what the marker records. */
+function build(dir: string, size: DemoSize): unknown {
   const corpusSize = DEMO_SIZES[size];
   const corpus = generateCorpus(corpusSize, DEMO_SEED);
   const vocabulary = fixtureVocabulary(corpus.words);
-  const idOf = new Map(vocabulary.map((token, id) => [token, id]));
-  const encode = (doc: string): number[] => doc.split(' ').map((word) => idOf.get(word)!);
   const docs = trainingDocs(corpus, corpusSize, DEMO_SEED);
-  for (const role of ['target', 'reference'] as const) {
-    const ids = docs[role].map(encode);
-    const model = estimateNgram(ids, vocabulary.length);
-    const trainingTokens = ids.reduce((sum, doc) => sum + doc.length, 0);
-    exportNgramModel(join(dir, role), model, vocabulary, { role, trainingTokens, seed: DEMO_SEED });
-  }
+  for (const role of ['target', 'reference'] as const) trainModel({ dir, role, docs: docs[role], vocabulary, seed: DEMO_SEED });
   mkdirSync(join(dir, 'benchmarks'));
   writeBenchmark(dir, NAMES.contaminated, corpus.contaminated);
   writeBenchmark(dir, NAMES.clean, corpus.clean);
   writeBenchmark(dir, NAMES.partial, corpus.partial);
   const partialFraction = corpus.partial.filter((x) => x.member).length / corpus.partial.length;
-  writeFileSync(join(dir, MARKER), `${JSON.stringify({ version: DEMO_VERSION, size, seed: DEMO_SEED, partialFraction })}\n`);
+  return { version: DEMO_VERSION, size, seed: DEMO_SEED, partialFraction };
 }
 
 /**
- * Builds the demo into `<cacheDir>/demo-v<version>-<size>/` unless it is already there. The build goes
- * to a private folder renamed into place, so a concurrent run never sees half a demo.
+ * Builds the demo into `<cacheDir>/demo-v<version>-<size>/` unless it is already there (build-once.ts:
+ * a concurrent run never sees half a demo).
  */
 export async function prepareDemo(options: PrepareDemoOptions): Promise<PreparedDemo> {
   const size = options.size ?? 'full';
   const dir = join(options.cacheDir, `demo-v${DEMO_VERSION}-${size}`);
-  if (existsSync(join(dir, MARKER))) return describe(dir, false);
-  // A folder without the marker is an interrupted build: start again.
-  rmSync(dir, { recursive: true, force: true });
-  const staging = `${dir}.tmp-${process.pid}-${Date.now()}`;
-  mkdirSync(staging, { recursive: true });
-  try {
-    build(staging, size);
-    renameSync(staging, dir);
-  } catch (error) {
-    rmSync(staging, { recursive: true, force: true });
-    // Another process finished the same build first: use its folder.
-    if (existsSync(join(dir, MARKER))) return describe(dir, false);
-    throw error;
-  }
-  return describe(dir, true);
+  const built = buildOnce(dir, MARKER, (staging) => build(staging, size));
+  return describe(dir, built);
 }
