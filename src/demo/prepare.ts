@@ -74,7 +74,7 @@ function build(dir: string, size: DemoSize): unknown {
   const corpus = generateCorpus(corpusSize, DEMO_SEED);
   const vocabulary = fixtureVocabulary(corpus.words);
   const docs = trainingDocs(corpus, corpusSize, DEMO_SEED);
-  for (const role of ['target', 'reference'] as const) trainModel({ dir, role, docs: docs[role], vocabulary, seed: DEMO_SEED });
+  for (const role of ['target', 'reference'] as const) trainModel({ dir: join(dir, role), role, docs: docs[role], vocabulary, seed: DEMO_SEED });
   mkdirSync(join(dir, 'benchmarks'));
   writeBenchmark(dir, NAMES.contaminated, corpus.contaminated);
   writeBenchmark(dir, NAMES.clean, corpus.clean);

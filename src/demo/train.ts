@@ -3,12 +3,11 @@
  * vocabulary, estimated as a Kneser-Ney 6-gram (ngram.ts) and written as a model folder (export.ts).
  * Models that share a vocabulary share a tokenizer, as a target and its reference must.
  */
-import { join } from 'node:path';
 import { exportNgramModel, type ExportInfo } from './export.js';
 import { estimateNgram, type NgramOptions } from './ngram.js';
 
 export interface TrainOptions {
-  /** The folder is `<dir>/<role>`. */
+  /** The model folder to write. */
   readonly dir: string;
   readonly role: ExportInfo['role'];
   readonly docs: readonly string[];
@@ -29,5 +28,5 @@ export function trainModel(options: TrainOptions): void {
   const ids = options.docs.map(encode);
   const model = estimateNgram(ids, options.vocabulary.length, options.ngram);
   const trainingTokens = ids.reduce((sum, doc) => sum + doc.length, 0);
-  exportNgramModel(join(options.dir, options.role), model, options.vocabulary, { role: options.role, trainingTokens, seed: options.seed });
+  exportNgramModel(options.dir, model, options.vocabulary, { role: options.role, trainingTokens, seed: options.seed });
 }
