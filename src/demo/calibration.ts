@@ -42,9 +42,8 @@ export const MEMORISATION = {
   weak: { repeats: 1, retold: 0.5, discount: 0.95 },
 } as const satisfies Record<string, Memorisation>;
 
-export interface CalibrationCaseOptions {
-  /** Cache folder; each case lives in a subfolder named by its parameters and is built once. */
-  readonly dir: string;
+/** What makes a case; calibrationTexts needs only this, buildCalibrationCase also a folder. */
+export interface CalibrationSpec {
   /** Benchmark items, at most 300 (the 6-gram's context keys must fit a double). */
   readonly items: number;
   /** Share of the benchmark's items in the target's training text (or of twin items, for a twin). */
@@ -53,8 +52,13 @@ export interface CalibrationCaseOptions {
   /** The target trains on other items of the same style; the benchmark has no members. */
   readonly twin?: boolean;
   readonly seed?: number;
-  /** Background documents both models learn from; the demo's 6000 by default. */
+  /** Background documents both models learn from; 6000 by default, as the demo. */
   readonly backgroundDocs?: number;
+}
+
+export interface CalibrationCaseOptions extends CalibrationSpec {
+  /** Cache folder; each case lives in a subfolder named by its parameters and is built once. */
+  readonly dir: string;
 }
 
 export interface CalibrationTexts {
@@ -81,20 +85,24 @@ export interface CalibrationCase {
 }
 
 const MARKER = 'complete.json';
+/** As the demo's (corpus.ts DEMO_SIZES). */
+const BACKGROUND_DOCS = 6000;
 
-function memorisationOf(options: CalibrationCaseOptions): Memorisation {
-  const strength = options.strength ?? 'strong';
-  return typeof strength === 'string' ? MEMORISATION[strength] : strength;
-}
-
-function check(options: CalibrationCaseOptions, m: Memorisation): void {
+/** The spec's memorisation, after checking the spec: a bad number fails before any work. */
+function memorisationOf(spec: CalibrationSpec): Memorisation {
+  const strength = spec.strength ?? 'strong';
+  const m: Memorisation = typeof strength === 'string' ? MEMORISATION[strength] : strength;
   const bad = (what: string) => {
     throw new RangeError(`calibration case: ${what}`);
   };
-  if (!Number.isInteger(options.items) || options.items < 1 || options.items > 300) bad(`items must be a whole number from 1 to 300, got ${options.items}`);
-  if (!(options.memberFraction >= 0 && options.memberFraction <= 1)) bad(`memberFraction must be from 0 to 1, got ${options.memberFraction}`);
+  if (!Number.isInteger(spec.items) || spec.items < 1 || spec.items > 300) bad(`items must be a whole number from 1 to 300, got ${spec.items}`);
+  if (!(spec.memberFraction >= 0 && spec.memberFraction <= 1)) bad(`memberFraction must be from 0 to 1, got ${spec.memberFraction}`);
   if (!Number.isInteger(m.repeats) || m.repeats < 1) bad(`repeats must be a whole number >= 1, got ${m.repeats}`);
   if (!(m.retold >= 0 && m.retold <= 1)) bad(`retold must be from 0 to 1, got ${m.retold}`);
+  if (m.discount !== undefined && !(m.discount > 0 && m.discount < 1)) bad(`discount must be between 0 and 1, got ${m.discount}`);
+  const docs = spec.backgroundDocs ?? BACKGROUND_DOCS;
+  if (!Number.isInteger(docs) || docs < 1) bad(`backgroundDocs must be a whole number >= 1, got ${docs}`);
+  return m;
 }
 
 /**
@@ -102,13 +110,12 @@ function check(options: CalibrationCaseOptions, m: Memorisation): void {
  * member order for every fraction and memorisation, so members at 10% are among those at 25%, and every
  * case of one size shares one reference.
  */
-export function calibrationTexts(options: CalibrationCaseOptions): CalibrationTexts {
+export function calibrationTexts(options: CalibrationSpec): CalibrationTexts {
   const m = memorisationOf(options);
-  check(options, m);
   const seed = options.seed ?? DEMO_SEED;
   const random = createRng(seed);
   const style = createStyle(random);
-  const background = style.background(options.backgroundDocs ?? 6000);
+  const background = style.background(options.backgroundDocs ?? BACKGROUND_DOCS);
   const items = style.items(options.items);
   const twins = style.items(options.items);
   const order = shuffled(options.items, random);
@@ -124,7 +131,7 @@ export function calibrationTexts(options: CalibrationCaseOptions): CalibrationTe
   return { background, benchmark: items.map((x, i) => ({ text: x.text, member: members.has(i) })), extra, words: [...words] };
 }
 
-function caseName(options: CalibrationCaseOptions, m: Memorisation): string {
+function caseName(options: CalibrationSpec, m: Memorisation): string {
   const percent = Math.round(options.memberFraction * 1000) / 10;
   return `${options.twin ? 'twin' : 'members'}-${percent}-r${m.repeats}-retold${m.retold}${m.discount === undefined ? '' : `-d${m.discount}`}`;
 }
@@ -136,7 +143,7 @@ function caseName(options: CalibrationCaseOptions, m: Memorisation): string {
 export function buildCalibrationCase(options: CalibrationCaseOptions): CalibrationCase {
   const m = memorisationOf(options);
   const seed = options.seed ?? DEMO_SEED;
-  const base = join(options.dir, `calibration-v${CALIBRATION_VERSION}-n${options.items}-bg${options.backgroundDocs ?? 6000}-s${seed}`);
+  const base = join(options.dir, `calibration-v${CALIBRATION_VERSION}-n${options.items}-bg${options.backgroundDocs ?? BACKGROUND_DOCS}-s${seed}`);
   const name = caseName(options, m);
   const dir = join(base, name);
   let texts: CalibrationTexts | undefined;

@@ -13,7 +13,7 @@ import { openModel } from '../../src/models/onnx/open.js';
 import { auroc } from '../../src/stats/roc.js';
 
 const items = 60;
-const memberTexts = (fraction: number) => calibrationTexts({ dir: '', items, memberFraction: fraction }).benchmark.filter((x) => x.member).map((x) => x.text);
+const memberTexts = (fraction: number) => calibrationTexts({ items, memberFraction: fraction }).benchmark.filter((x) => x.member).map((x) => x.text);
 
 describe('calibration texts', () => {
   it('put the asked share of items in the target, nested from one level to the next', () => {
@@ -25,14 +25,14 @@ describe('calibration texts', () => {
   });
 
   it('strong: each member verbatim three times and nothing else; 0%: nothing beyond the background', () => {
-    const strong = calibrationTexts({ dir: '', items, memberFraction: 0.25, strength: 'strong' });
+    const strong = calibrationTexts({ items, memberFraction: 0.25, strength: 'strong' });
     const members = strong.benchmark.filter((x) => x.member).map((x) => x.text);
     expect([...strong.extra].sort()).toEqual([...members, ...members, ...members].sort());
-    expect(calibrationTexts({ dir: '', items, memberFraction: 0, strength: 'strong' }).extra).toEqual([]);
+    expect(calibrationTexts({ items, memberFraction: 0, strength: 'strong' }).extra).toEqual([]);
   });
 
   it('weak: each member once, retold, so most copies differ from the item', () => {
-    const weak = calibrationTexts({ dir: '', items, memberFraction: 0.5, strength: 'weak' });
+    const weak = calibrationTexts({ items, memberFraction: 0.5, strength: 'weak' });
     const members = weak.benchmark.filter((x) => x.member).map((x) => x.text);
     expect(weak.extra).toHaveLength(members.length);
     const verbatim = weak.extra.filter((t) => members.includes(t)).length;
@@ -40,8 +40,8 @@ describe('calibration texts', () => {
   });
 
   it("twin: as much benchmark-style text, none of the benchmark's items nor their words", () => {
-    const twin = calibrationTexts({ dir: '', items, memberFraction: 1, twin: true });
-    const contaminated = calibrationTexts({ dir: '', items, memberFraction: 1 });
+    const twin = calibrationTexts({ items, memberFraction: 1, twin: true });
+    const contaminated = calibrationTexts({ items, memberFraction: 1 });
     expect(twin.benchmark.map((x) => x.text)).toEqual(contaminated.benchmark.map((x) => x.text));
     expect(twin.benchmark.every((x) => !x.member)).toBe(true);
     expect(twin.extra).toHaveLength(contaminated.extra.length);
@@ -57,9 +57,10 @@ describe('calibration texts', () => {
     }
   });
 
-  it('refuses sizes the 6-gram cannot hold and fractions outside 0-1', () => {
-    expect(() => calibrationTexts({ dir: '', items: 301, memberFraction: 0 })).toThrow(/items must be/);
-    expect(() => calibrationTexts({ dir: '', items, memberFraction: 1.5 })).toThrow(/memberFraction/);
+  it('refuses sizes the 6-gram cannot hold, fractions outside 0-1 and a discount of 1', () => {
+    expect(() => calibrationTexts({ items: 301, memberFraction: 0 })).toThrow(/items must be/);
+    expect(() => calibrationTexts({ items, memberFraction: 1.5 })).toThrow(/memberFraction/);
+    expect(() => calibrationTexts({ items, memberFraction: 0, strength: { repeats: 1, retold: 0, discount: 1 } })).toThrow(/discount/);
   });
 });
 
