@@ -19,6 +19,7 @@ import { DEFAULTS } from '../src/cli/config.js';
 import { buildCalibrationCase, MEMORISATION, type CalibrationCase } from '../src/demo/calibration.js';
 import { benchAuditConfig } from './audit-config.js';
 import { calibrationMarkdown, pickPrimary, type CalibrationResults, type CaseMeasure, type DetectorMeasure } from './calibration-table.js';
+import type { CalibrationRates, FlagCount } from '../src/stats/sensitivity.js';
 
 // lowercase is left out as in the demo: the demo vocabulary is case-sensitive, lowercased names become <unk>.
 const DETECTORS = ['loss', 'zlib', 'min-k', 'min-k-plus-plus'];
@@ -110,6 +111,8 @@ async function main(): Promise<void> {
   mkdirSync(args.outDir, { recursive: true });
   writeFileSync(join(args.outDir, 'calibration.json'), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(args.outDir, 'calibration.md'), markdown);
+  // The pooled rates every report's sensitivity sentence reads (src/stats/sensitivity.ts).
+  writeFileSync(new URL('../../references/calibration-rates.json', import.meta.url), `${JSON.stringify(calibrationRates(results), null, 2)}\n`);
   process.stdout.write(markdown);
   log(`calibration: ${cases.length} cases in ${(results.durationMs / 1000).toFixed(0)} s; primary detector: ${pickPrimary(results).detector ?? 'none'}`);
 }
@@ -118,3 +121,24 @@ main().catch((error: unknown) => {
   log(error instanceof Error ? (error.stack ?? error.message) : String(error));
   process.exitCode = 1;
 });
+
+/** Members flagged per detector and strength, pooled over the 10-100% cases (twins and 0% have none). */
+function calibrationRates(results: CalibrationResults): CalibrationRates {
+  const detectors: Record<string, { strong: FlagCount; weak: FlagCount }> = {};
+  const aurocs: number[] = [];
+  for (const c of results.cases) {
+    if (c.twin || c.level === 0) continue;
+    for (const d of c.detectors) {
+      const entry = (detectors[d.detector] ??= { strong: { members: 0, flagged: 0 }, weak: { members: 0, flagged: 0 } });
+      const slot = entry[c.strength as 'strong' | 'weak'];
+      entry[c.strength as 'strong' | 'weak'] = { members: slot.members + d.members, flagged: slot.flagged + d.membersFlagged };
+      if (c.strength === 'weak' && d.detector === 'loss' && d.auroc !== null) aurocs.push(d.auroc);
+    }
+  }
+  return {
+    schemaVersion: 1,
+    measured: `npm run calibrate, ${results.startedAt.slice(0, 10)}: ${results.settings.items} items, ${results.settings.neighbours} neighbours per case; see bench/calibration.md`,
+    weakLossAuroc: Math.round((aurocs.reduce((a, b) => a + b, 0) / aurocs.length) * 1e4) / 1e4,
+    detectors,
+  };
+}

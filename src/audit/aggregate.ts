@@ -1,5 +1,4 @@
 /** From a benchmark's sample records to its per-detector results: the statistics issue's numbers. */
-import { exchangeableNullRate, binomialTailP } from '../stats/binomial.js';
 import { discordance, newcombePaired, pairFlags } from '../stats/paired.js';
 import { blindBaseline, type BlindBaseline } from '../stats/blind-baseline.js';
 import { rocSummary } from '../stats/roc.js';
@@ -84,7 +83,6 @@ export function benchmarkVerdict(results: readonly DetectorResult[], config: Aud
  * interval is Newcombe's closed form instead of the bootstrap, so it is cheap after every sample.
  */
 export function runningEstimates(records: readonly SampleRecord[], detectors: readonly KeyedDetector[], config: AuditConfig): Estimate[] {
-  const nullRate = exchangeableNullRate(config.neighbours, config.cut);
   return detectors.map(({ key, hasControl }) => {
     const target = records.map((r) => (key in r.flags ? r.flags[key] : null));
     const scored = target.filter((f): f is boolean => f !== null);
@@ -97,7 +95,6 @@ export function runningEstimates(records: readonly SampleRecord[], detectors: re
     const decision = decideVerdict(
       {
         contamination: w.estimate,
-        nullPValue: scored.length ? binomialTailP(flagged, scored.length, nullRate) : NaN,
         ...(hasControl && c.length ? { control: { contamination: controlShare, difference, discordance: discordance(t, c) } } : {}),
       },
       { mode: config.mode, thresholds: config.thresholds, margins: config.margins },

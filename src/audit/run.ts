@@ -8,6 +8,7 @@ import { cacheKey, type CacheKey } from '../cache/key.js';
 import { FatalError, errorMessage } from '../errors.js';
 import type { ModelBackend } from '../models/backend.js';
 import { openBackend, type ModelSpec } from '../models/registry.js';
+import { loadCalibrationRates, sensitivityFor, type CalibrationRates } from '../stats/sensitivity.js';
 import { version } from '../version.js';
 import { benchmarkVerdict, detectorResults, labelledBaseline, runningEstimates } from './aggregate.js';
 import { detectorSet, type KeyedDetector } from './detector-set.js';
@@ -160,7 +161,7 @@ export async function runAudit(requested: AuditConfig, options: RunOptions = {})
         partial = true;
         break;
       }
-      const result = await runBenchmark(p, { work, cache, settings, emit, signal: options.signal, detectors, config, emitTraffic });
+      const result = await runBenchmark(p, { work, cache, settings, emit, signal: options.signal, detectors, config, emitTraffic, calibration: loadCalibrationRates() });
       allSamples.push(...result.records);
       benchmarks.push(result.result);
       if (result.interrupted) {
@@ -203,6 +204,8 @@ interface BenchmarkContext {
   readonly detectors: readonly KeyedDetector[];
   readonly config: AuditConfig;
   readonly emitTraffic: () => void;
+  /** Calibration rates for the sensitivity sentence; undefined when the file is absent. */
+  readonly calibration: CalibrationRates | undefined;
 }
 
 interface Outcome {
@@ -301,6 +304,14 @@ async function runBenchmark(p: PlannedBenchmark, ctx: BenchmarkContext) {
     ...(baseline?.warning ? [baseline.warning] : []),
   ];
   const detectors = detectorResults(records, ctx.detectors, ctx.config);
+  const verdict = benchmarkVerdict(detectors, ctx.config);
+  const primary = detectors.find((d) => d.detector === verdict.detector);
+  const sensitivity = primary
+    ? sensitivityFor(
+        { detector: primary.detector, n: primary.samples, neighbours: ctx.config.neighbours, cut: ctx.config.cut, controlShare: primary.control.contamination, margins: ctx.config.margins, thresholds: ctx.config.thresholds },
+        ctx.calibration,
+      )
+    : undefined;
   const result: BenchmarkResult = {
     name,
     task: p.spec.task,
@@ -318,7 +329,8 @@ async function runBenchmark(p: PlannedBenchmark, ctx: BenchmarkContext) {
     neighboursSaved,
     durationMs: Date.now() - started,
     detectors,
-    verdict: benchmarkVerdict(detectors, ctx.config),
+    verdict,
+    ...(sensitivity ? { sensitivity } : {}),
     ...(baseline ? { blindBaseline: baseline } : {}),
     notes,
   };

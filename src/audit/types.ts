@@ -8,6 +8,7 @@ import type { BackendInfo, Traffic } from '../models/backend.js';
 import type { ModelSpec, OnnxOptions, RemoteOptions } from '../models/registry.js';
 import type { Margins, Thresholds, Verdict, VerdictBasis } from '../stats/verdict.js';
 import type { BlindBaseline } from '../stats/blind-baseline.js';
+import type { Sensitivity } from '../stats/sensitivity.js';
 
 export type { Margins, Thresholds, Verdict, VerdictBasis } from '../stats/verdict.js';
 export type Mode = 'compat' | 'fixed';
@@ -168,6 +169,8 @@ export interface BenchmarkResult {
   readonly detectors: readonly DetectorResult[];
   /** The benchmark's verdict: the primary detector's (the first configured one that produced a result). */
   readonly verdict: BenchmarkVerdict;
+  /** What the primary detector can see at this sample size (src/stats/sensitivity.ts); absent without calibration rates for it. */
+  readonly sensitivity?: Sensitivity;
   /**
    * When samples carry both labels: what the texts alone, with no model, give for members vs
    * non-members (a cross-validated bag-of-words classifier, and word count), beside the detectors'

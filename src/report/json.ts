@@ -14,7 +14,7 @@ const ORDERS: readonly (readonly string[])[] = [
     'mode', 'earlyStop', 'thresholds', 'margins', 'failOn', 'strict', 'cache', 'outputs', 'outDir', 'onnx', 'remote'],
   // BenchmarkResult
   ['name', 'task', 'source', 'split', 'rowsRead', 'skipped', 'skippedReasons', 'samplesPlanned', 'samplesScored', 'errors',
-    'errorMessages', 'cacheHits', 'neighboursScored', 'neighboursSaved', 'durationMs', 'detectors', 'verdict', 'blindBaseline', 'notes'],
+    'errorMessages', 'cacheHits', 'neighboursScored', 'neighboursSaved', 'durationMs', 'detectors', 'verdict', 'sensitivity', 'blindBaseline', 'notes'],
   // DetectorResult
   ['detector', 'contamination', 'interval', 'nullRate', 'pValue', 'control', 'difference', 'mcnemar', 'verdict', 'absoluteVerdict', 'verdictBasis',
     'verdictReason', 'samples', 'labelled'],
@@ -25,10 +25,12 @@ const ORDERS: readonly (readonly string[])[] = [
   ['kind', 'id', 'name', 'location', 'fingerprint', 'weightsHashed', 'contextLength', 'vocabSize', 'details', 'traffic'],
   // Traffic
   ['inFlight', 'requests', 'retries', 'retryCauses', 'scoredTokens', 'sampledTokens', 'bytesReceived', 'clientMs'],
+  // Sensitivity (src/stats/sensitivity.ts)
+  ['detector', 'strongFlagRate', 'weakFlagRate', 'strongMinShare', 'weakMinShare', 'sentence'],
   // BlindBaseline (src/stats/blind-baseline.ts)
   ['auroc', 'interval', 'lengthAuroc', 'lengthInterval', 'members', 'nonMembers', 'folds', 'method', 'warning'],
 ];
-const SIGNATURE = ['schemaVersion', 'earlyStop', 'rowsRead', 'nullRate', 'textHash', 'weightsHashed', 'inFlight', 'lengthAuroc'];
+const SIGNATURE = ['schemaVersion', 'earlyStop', 'rowsRead', 'nullRate', 'textHash', 'weightsHashed', 'inFlight', 'strongFlagRate', 'lengthAuroc'];
 const SMALL = [
   'name', 'version', 'id', 'task', 'path', 'url', 'model', 'apiKeyEnv', 'tokenizer', 'split', 'options', 'fingerprint', 'layout', 'dtype', 'suspicious', 'contaminated',
   'enabled', 'dir', 'reason', 'count', 'auroc', 'interval', 'tprAtFpr', 'fprAt95Tpr', 'members', 'nonMembers', 'contamination',

@@ -72,15 +72,20 @@ function headlineNotes(results: AuditResults): string {
   const { cut, margins, thresholds, mode } = results.config;
   const rule = mode === 'compat'
     ? `Verdicts are the upstream reading (compat mode): ⚠️ suspicious above **${share(thresholds.suspicious)}**, 🚩 contaminated above **${share(thresholds.contaminated)}**.`
-    : `Verdicts are relative to the control (fixed mode): 🚩 contaminated when target − control is significant (McNemar and the binomial test against the null, p < 0.05) and its 95% interval clears **+${share(margins.contaminated)}**; ` +
-      `⚠️ suspicious when significant and at least **+${share(margins.suspicious)}**; ✅ clean when the target is not distinguishable from the control. ` +
+    : `Verdicts are relative to the control (fixed mode): 🚩 contaminated when target − control is significant (McNemar's test, p < 0.05) and its 95% interval clears **+${share(margins.contaminated)}**; ` +
+      `⚠️ suspicious when significant but smaller${margins.suspicious > 0 ? ` (at least **+${share(margins.suspicious)}**)` : ''}; ✅ clean when the target is not distinguishable from the control. ` +
       `The upstream reading (share above ${share(thresholds.suspicious)} / ${share(thresholds.contaminated)}) is in the details.`;
+  // Benchmarks of one size and control share get the same sentence: say it once for all of them.
+  const bySentence = new Map<string, string[]>();
+  for (const b of results.benchmarks) if (b.sensitivity) bySentence.set(b.sensitivity.sentence, [...(bySentence.get(b.sensitivity.sentence) ?? []), b.name]);
+  const seen = [...bySentence].map(([sentence, names]) => `- What ${names.map(escapeCell).join(', ')} can see: ${escapeCell(sentence)}`);
   return [
     `Cells read \`share [95% Wilson interval]\`: the share of sampled items whose neighbour rank s is below ${cut} ` +
       `under ${primaries.map((p) => `**${escapeCell(p)}**`).join(', ') || 'the primary detector'} (the primary detector).`,
     '',
     `- ${rule}`,
     `- Reference line: the SOLAR-10.7B card calls values "well below **${SOLAR_CARD_LINE}**" clean; the upstream README uses 0.85.`,
+    ...seen,
   ].join('\n');
 }
 

@@ -37,7 +37,7 @@ export function summaryLines(results: AuditResults): string[] {
   const rule = mode === 'compat'
     ? `verdict = upstream reading (compat mode): share above ${share(thresholds.suspicious)} suspicious, above ${share(thresholds.contaminated)} contaminated`
     : `verdict = target vs control (fixed mode): contaminated when significant and the interval clears +${share(margins.contaminated)}, ` +
-      `suspicious when significant and at least +${share(margins.suspicious)}; upstream reading = share above ${share(thresholds.suspicious)} / ${share(thresholds.contaminated)}`;
+      `suspicious when significant but smaller${margins.suspicious > 0 ? ` (at least +${share(margins.suspicious)})` : ''}; upstream reading = share above ${share(thresholds.suspicious)} / ${share(thresholds.contaminated)}`;
   lines.push(
     `share of samples with neighbour rank s < ${cut}; * = primary detector (the benchmark's verdict); control = reference model in the target's seat.`,
     `${rule}.`,

@@ -90,7 +90,6 @@ export function summariseBenchmark(input: BenchmarkInput): BenchmarkSummary {
   const decision = decideVerdict(
     {
       contamination: target.contamination,
-      nullPValue: target.pValue,
       ...(controlSide && difference && discordant ? { control: { contamination: controlSide.contamination, difference, discordance: discordant } } : {}),
     },
     { mode: input.mode ?? 'fixed', thresholds: input.thresholds ?? DEFAULT_THRESHOLDS, margins: input.margins ?? DEFAULT_MARGINS },

@@ -5,7 +5,6 @@
  * smallest share of memorised items the rule tells apart from clean (`minimumDetectableShare`).
  */
 import { createRng } from '../util/rng.js';
-import { binomialTailP, exchangeableNullRate } from './binomial.js';
 import { pairedBootstrapDifference } from './bootstrap.js';
 import { discordance, newcombePaired } from './paired.js';
 import { decideVerdict, type Margins, type Thresholds, type Verdict } from './verdict.js';
@@ -40,7 +39,6 @@ export type VerdictCounts = Record<Exclude<Verdict, 'unknown'>, number>;
 
 export function simulateVerdicts(b: SimulatedBenchmark, o: SimulationOptions): VerdictCounts {
   const random = createRng(o.seed);
-  const nullRate = exchangeableNullRate(b.neighbours, b.cut);
   const counts: VerdictCounts = { clean: 0, suspicious: 0, contaminated: 0 };
   const t: boolean[] = new Array(b.n);
   const c: boolean[] = new Array(b.n);
@@ -58,7 +56,6 @@ export function simulateVerdicts(b: SimulatedBenchmark, o: SimulationOptions): V
     const { verdict } = decideVerdict(
       {
         contamination: flagged / b.n,
-        nullPValue: binomialTailP(flagged, b.n, nullRate),
         control: { contamination: controlFlagged / b.n, difference, discordance: discordance(t, c) },
       },
       { mode: 'fixed', margins: o.margins, thresholds: o.thresholds },

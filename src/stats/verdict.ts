@@ -12,19 +12,21 @@
  *   base Llama-2-70B scores 0.89 on GSM8K upstream) moves both sides; memorisation moves only the target.
  *
  * The relative rule, with D = target share - control share over the items scored on both sides, its
- * paired bootstrap 95% interval [low, high], McNemar's exact one-sided test on the discordant items
- * (flagged for the target only vs for the control only) and the binomial test of the target's share
- * against the exchangeable null:
- * - **contaminated** when the evidence is significant (both tests p < alpha) and low >= margins.contaminated:
+ * paired bootstrap 95% interval [low, high], and McNemar's exact one-sided test on the discordant items
+ * (flagged for the target only vs for the control only):
+ * - **contaminated** when significant (McNemar p < alpha) and low >= margins.contaminated (0.10):
  *   with 95% confidence at least that many more items are flagged for the target than for the control;
- * - **suspicious** when significant and D >= margins.suspicious, but the interval does not clear the
- *   contaminated margin;
- * - **clean** otherwise: the target is not distinguishable from the control (or exceeds it by less
- *   than the suspicious margin, or its share is not above the exchangeable null);
+ * - **suspicious** when significant and D >= margins.suspicious (0 by default), but the interval does
+ *   not clear the contaminated margin: the target flags items the control does not, more than chance;
+ * - **clean** otherwise: the target is not distinguishable from the control;
  * - **unknown** when nothing was scored.
- * Under the null the flags of target and control are exchangeable per item, and McNemar's test alone
- * keeps the false-alarm rate at or below alpha; the margin and the second test only lower it. The
- * measured rates are in the README (bench/verdict-null.ts simulates them).
+ * Under the null the flags of target and control are exchangeable per item, and McNemar's test keeps
+ * the false-alarm rate at or below alpha whatever the benchmark's null drifts to; measured rates are
+ * in the README (bench/verdict-null.ts). The binomial test against the exchangeable null is reported
+ * beside it but does not gate: human text and sampled neighbours are not exchangeable, so a share below
+ * that null says nothing about cleanliness (a lightly memorised benchmark sits there). A clean target
+ * that simply ranks differently from its reference can still exceed the control; raise
+ * margins.suspicious to tolerate a known difference.
  */
 import { FatalError } from '../errors.js';
 import { binomialTailP } from './binomial.js';
@@ -47,11 +49,11 @@ export interface Margins {
 /** Upstream README's 0.85 for contaminated; 0.5 marks the half-way band as worth a look. */
 export const DEFAULT_THRESHOLDS: Thresholds = { suspicious: 0.5, contaminated: 0.85 };
 /**
- * 5 points is where a difference starts to matter for a release note; 10 points with 95% confidence
- * is what "contaminated" asks for. Both are share points of the benchmark's items.
+ * Any significant excess is worth a look (suspicious); 10 points with 95% confidence is what
+ * "contaminated" asks for. Both are share points of the benchmark's items.
  */
-export const DEFAULT_MARGINS: Margins = { suspicious: 0.05, contaminated: 0.1 };
-/** One-sided significance level of McNemar's test and of the binomial test against the null. */
+export const DEFAULT_MARGINS: Margins = { suspicious: 0, contaminated: 0.1 };
+/** One-sided significance level of McNemar's test. */
 export const VERDICT_ALPHA = 0.05;
 /** The SOLAR-10.7B model card's line ("well below 0.9"): a reference line in reports, never a verdict. */
 export const SOLAR_CARD_LINE = 0.9;
@@ -94,9 +96,8 @@ export function mcnemarExactP(d: Discordance): number {
 }
 
 export interface VerdictEvidence {
-  /** The target's share and its one-sided binomial p against the exchangeable null. */
+  /** The target's share. */
   readonly contamination: number;
-  readonly nullPValue: number;
   /** Absent when the detector has no control (the `reference` detector). */
   readonly control?: {
     readonly contamination: number;
@@ -144,10 +145,9 @@ export function decideVerdict(evidence: VerdictEvidence, policy: VerdictPolicy):
   const { value, low } = control.difference;
   const { margins } = policy;
   const versus = `target − control ${pts(value)} [${pts(low)}, ${pts(control.difference.high)}], McNemar p ${formatP(pValue)}`;
-  if (!(evidence.nullPValue < alpha)) return decided('clean', 'relative', `share not above the exchangeable null (p ${formatP(evidence.nullPValue)}); ${versus}`);
   if (!(pValue < alpha)) return decided('clean', 'relative', `not distinguishable from the control: ${versus}`);
   if (low >= margins.contaminated) return decided('contaminated', 'relative', `${versus}; the interval clears the ${margins.contaminated.toFixed(2)} margin`);
-  if (value >= margins.suspicious) return decided('suspicious', 'relative', `${versus}; significant, but the interval does not clear ${margins.contaminated.toFixed(2)}`);
+  if (value > 0 && value >= margins.suspicious) return decided('suspicious', 'relative', `${versus}; significant but small: the interval does not clear ${margins.contaminated.toFixed(2)}`);
   return decided('clean', 'relative', `${versus}; significant but below the ${margins.suspicious.toFixed(2)} margin`);
 }
 

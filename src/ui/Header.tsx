@@ -5,11 +5,6 @@ import type { Traffic } from '../models/backend.js';
 import type { UiState } from './state.js';
 import { sanitizeForTerminal } from './sanitize.js';
 
-/** 0.35 -> "35%", 0.125 -> "12.5%": thresholds shown as typed, without float noise. */
-function pct(x: number): string {
-  return `${Number((x * 100).toFixed(1))}%`;
-}
-
 export interface HeaderProps {
   /** Undefined until the audit's 'start' event. */
   readonly config?: AuditConfig;
@@ -63,7 +58,7 @@ export function Header({ config, primary, traffic, startedAt }: HeaderProps) {
         <Text dimColor>
           {'  '}flag s &lt; {config.cut} ·{' '}
           {config.mode === 'fixed'
-            ? `verdict vs control: suspicious ≥ +${config.margins.suspicious.toFixed(2)}, contaminated when its interval clears +${config.margins.contaminated.toFixed(2)}`
+            ? `verdict vs control: suspicious when significantly above it, contaminated when the interval clears +${config.margins.contaminated.toFixed(2)}`
             : `suspicious > ${config.thresholds.suspicious.toFixed(2)} · contaminated > ${config.thresholds.contaminated.toFixed(2)}`}
         </Text>
       </Text>

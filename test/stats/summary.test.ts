@@ -75,14 +75,21 @@ describe('decideVerdict', () => {
     const d = decideVerdict(evidence(100, 10, 9, 0), FIXED);
     expect(d.verdict).toBe('suspicious');
   });
-  it('stays clean below the suspicious margin even when significant', () => {
-    // 1000 items: 40 target-only, 0 control-only, 100 both: D = 0.04 < 0.05, McNemar p = 2^-40.
-    expect(decideVerdict(evidence(1000, 100, 40, 0), FIXED).verdict).toBe('clean');
+  it('a small but significant excess is suspicious by default, clean below a raised suspicious margin', () => {
+    // 1000 items: 40 target-only, 0 control-only, 100 both: D = 0.04, McNemar p = 2^-40.
+    expect(decideVerdict(evidence(1000, 100, 40, 0), FIXED).verdict).toBe('suspicious');
+    const tolerant = decideVerdict(evidence(1000, 100, 40, 0), { ...FIXED, margins: { suspicious: 0.05, contaminated: 0.1 } });
+    expect(tolerant.verdict).toBe('clean');
+    expect(tolerant.reason).toMatch(/significant but below the 0\.05 margin$/);
   });
-  it('stays clean when the target share is not above the exchangeable null, however low the control', () => {
+  it('judges a share below the exchangeable null against the control too: 8 items only the target flags are significant', () => {
+    // Human text and sampled neighbours are not exchangeable: a lightly memorised benchmark sits below 0.099.
     const d = decideVerdict(evidence(100, 0, 8, 0), FIXED);
-    expect(d.verdict).toBe('clean');
-    expect(d.reason).toMatch(/^share not above the exchangeable null/);
+    expect(d.verdict).toBe('suspicious');
+    expect(decideVerdict(evidence(100, 0, 4, 0), FIXED).verdict).toBe('clean');
+  });
+  it('is not moved by discordance the other way: the control flagging more is clean', () => {
+    expect(decideVerdict(evidence(100, 10, 0, 30), FIXED).verdict).toBe('clean');
   });
   it('reads the thresholds in compat mode, and without a control', () => {
     expect(decideVerdict(evidence(40, 0, 16, 0), { ...FIXED, mode: 'compat' })).toMatchObject({ verdict: 'clean', basis: 'absolute' });
