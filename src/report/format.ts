@@ -36,16 +36,9 @@ export function displayPath(path: string, cwd = process.cwd()): string {
   return `…/${parts.slice(-2).join('/')}`;
 }
 
-/** The command line with every absolute path argument (also in --flag=/path) shortened as displayPath does. */
+/** The command line with every absolute path (a whole argument, or after `=`, `,` or `:` in one) shortened as displayPath does. */
 export function displayCommand(command: string, cwd = process.cwd()): string {
-  return command
-    .split(' ')
-    .map((word) => {
-      const eq = word.indexOf('=');
-      const [head, value] = eq > 0 && isAbsolute(word.slice(eq + 1)) ? [word.slice(0, eq + 1), word.slice(eq + 1)] : ['', word];
-      return isAbsolute(value) ? head + displayPath(value, cwd) : word;
-    })
-    .join(' ');
+  return command.replace(/(^|[\s=,:])(\/(?!\/)[^\s,]*)/g, (_, lead: string, path: string) => lead + displayPath(path, cwd));
 }
 
 /** A model as reports name it; results.json from before names existed has only the id. */

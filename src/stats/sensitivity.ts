@@ -74,9 +74,13 @@ export function sensitivityFor(ctx: SensitivityContext, rates: CalibrationRates 
   const weakMinShare = minimumDetectableShare({ ...base, flagRate: weakFlagRate }, options);
   const light = Number.isNaN(weakMinShare) ? 'and not even with every item memorised lightly' : `or ${pct(weakMinShare)} lightly`;
   const verbatim = Number.isNaN(strongMinShare) ? 'not even with every item memorised verbatim' : `once ${pct(strongMinShare)} of its items are memorised verbatim`;
+  const tooSmall = Number.isNaN(strongMinShare) && Number.isNaN(weakMinShare);
+  const what = tooSmall
+    ? 'no share of memorised items is enough to tell a benchmark from clean (80% power): the sample is too small'
+    : `the verdict tells a benchmark from clean (80% power) ${verbatim}, ${light}; below that it reads clean`;
   const sentence =
     `${ctx.detector} flags ${strongFlagRate.toFixed(2)} of verbatim-memorised and ${weakFlagRate.toFixed(2)} of lightly memorised items ` +
     `(loss AUROC ${rates!.weakLossAuroc.toFixed(2)}) in contam's calibration models; at n = ${ctx.n} with control ${control.toFixed(2)}, ` +
-    `the verdict tells a benchmark from clean (80% power) ${verbatim}, ${light}; below that it reads clean.`;
+    `${what}.`;
   return { detector: ctx.detector, strongFlagRate, weakFlagRate, strongMinShare, weakMinShare, sentence };
 }

@@ -31,6 +31,7 @@ function config(fx: AuditFixture, earlyStop: boolean, detectors: string[]): Audi
     mode: 'fixed',
     earlyStop,
     thresholds: { suspicious: 0.5, contaminated: 0.85 },
+    margins: { suspicious: 0, contaminated: 0.1 },
     failOn: 'never',
     strict: false,
     cache: { enabled: false, dir: join(root, 'cache') },

@@ -87,7 +87,7 @@ export const fixtureResults: AuditResults = {
     mode: 'fixed',
     earlyStop: true,
     thresholds: { suspicious: 0.5, contaminated: 0.85 },
-    margins: { suspicious: 0.05, contaminated: 0.1 },
+    margins: { suspicious: 0, contaminated: 0.1 },
     failOn: 'contaminated',
     strict: false,
     cache: { enabled: true, dir: '/root/.cache/contam' },

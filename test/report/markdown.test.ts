@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditResults } from '../../src/audit/types.js';
-import { chartFiles } from '../../src/report/format.js';
+import { chartFiles, displayCommand, displayPath } from '../../src/report/format.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { loadPublishedReferences } from '../../src/report/references.js';
 import { blindWarning, fixtureResults, hostileName } from './fixture-results.js';
@@ -51,7 +51,7 @@ describe('renderMarkdown', () => {
 
   it('states the thresholds, the SOLAR card line, and the method in plain words', () => {
     expect(md).toContain('Verdicts are relative to the control (fixed mode)');
-    expect(md).toContain('its 95% interval clears **+0.10**; ⚠️ suspicious when significant and at least **+0.05**');
+    expect(md).toContain("its 95% interval clears **+0.10**; ⚠️ suspicious when significant but smaller; ✅ clean when the target is not distinguishable from the control");
     expect(renderMarkdown({ ...fixtureResults, config: { ...fixtureResults.config, mode: 'compat' } })).toContain(
       'Verdicts are the upstream reading (compat mode): ⚠️ suspicious above **0.50**, 🚩 contaminated above **0.85**.',
     );
@@ -143,5 +143,15 @@ describe('renderMarkdown', () => {
     expect(md.endsWith(`\`\`\`sh\n${fixtureResults.command}\n\`\`\`\n`)).toBe(true);
     const sneaky = renderMarkdown({ ...fixtureResults, command: 'contam audit --name "```\n<img src=x>"' });
     expect(sneaky.endsWith('````sh\ncontam audit --name "```\n<img src=x>"\n````\n')).toBe(true);
+  });
+});
+
+describe('local paths in report.md', () => {
+  it('shortens every absolute path of the command line, inside lists and after =, and leaves URLs alone', () => {
+    expect(displayCommand('contam audit --target /a/b/m/target -b gsm8k=/tmp/x/f/gsm8k.jsonl,arc=/tmp/x/f/arc.jsonl --out-dir=/root/y/z http://h:8000/v1', '/work')).toBe(
+      'contam audit --target …/m/target -b gsm8k=…/f/gsm8k.jsonl,arc=…/f/arc.jsonl --out-dir=…/y/z http://h:8000/v1',
+    );
+    expect(displayPath('/work/data/arc.jsonl', '/work')).toBe('data/arc.jsonl');
+    expect(displayPath('allenai/ai2_arc', '/work')).toBe('allenai/ai2_arc');
   });
 });

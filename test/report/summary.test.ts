@@ -15,7 +15,7 @@ describe('summaryLines', () => {
       '2 sample error(s), counted in the report.',
       "share of samples with neighbour rank s < 0.1; * = primary detector (the benchmark's verdict); control = reference model in the target's seat.",
       'verdict = target vs control (fixed mode): contaminated when significant and the interval clears +0.10, ' +
-        'suspicious when significant and at least +0.05; upstream reading = share above 0.50 / 0.85.',
+        'suspicious when significant but smaller; upstream reading = share above 0.50 / 0.85.',
       'arc: clean (loss): target − control -0.03',
       'gsm8k: CONTAMINATED (loss): target − control 0.22',
       'my|bench `x` <script>alert(1)</…: suspicious (loss): target − control 0.18',

@@ -54,7 +54,7 @@ describe('AuditApp dashboard', () => {
     // Static log and live frame together: each finished benchmark once, with its result on its row.
     expect(frame.match(/✓ arc/g)).toHaveLength(1);
     expect(frame.match(/✓ mmlu/g)).toHaveLength(1);
-    expect(live(frame)).toMatch(/loss .* 8\.0% \[0\.0–18\.0\] +control 10\.0% +CLEAN/);
+    expect(live(frame)).toMatch(/loss .* 0\.08 \[0\.00, 0\.18\] +control 0\.10  Δ −0\.02 +CLEAN/);
   });
 
   it('moves the selection with arrows and j/k, within bounds', async () => {
