@@ -9,9 +9,11 @@ import type { ModelSpec, OnnxOptions, RemoteOptions } from '../models/registry.j
 import type { Margins, Thresholds, Verdict, VerdictBasis } from '../stats/verdict.js';
 import type { BlindBaseline } from '../stats/blind-baseline.js';
 import type { Sensitivity } from '../stats/sensitivity.js';
+import type { Interval } from '../stats/bootstrap.js';
+import type { Mode } from '../neighbours/plan.js';
 
 export type { Margins, Thresholds, Verdict, VerdictBasis } from '../stats/verdict.js';
-export type Mode = 'compat' | 'fixed';
+export type { Mode } from '../neighbours/plan.js';
 export type FailOn = 'contaminated' | 'suspicious' | 'never';
 export type SamplingMethod = 'seeded' | 'python-compat';
 
@@ -112,10 +114,7 @@ export interface SampleRecord {
   readonly ppl: number;
 }
 
-export interface Interval {
-  readonly low: number;
-  readonly high: number;
-}
+export type { Interval } from '../stats/bootstrap.js';
 
 export interface DetectorResult {
   /** Detector key as configured, e.g. "min-k:k=0.2". */

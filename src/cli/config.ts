@@ -13,6 +13,8 @@ import type { AuditConfig, BenchmarkSpec, PlanConfig } from '../audit/types.js';
 import { CONFIG_FIELDS, MODEL_KEYS, type FieldKind } from './config-schema.js';
 import { isUrl, parseModelSpec, type ModelSpec } from '../models/registry.js';
 import { DEFAULT_MARGINS, DEFAULT_THRESHOLDS } from '../stats/verdict.js';
+import { DEFAULT_PREFIX_RATIO } from '../neighbours/plan.js';
+import { DEFAULT_CUT } from '../neighbours/rank.js';
 
 export const CONFIG_FILE = 'contam.config.yaml';
 
@@ -24,8 +26,8 @@ export const DEFAULTS = {
   // original over neighbours the reference model itself wrote, whatever the target learned.
   detectors: ['loss', 'zlib', 'lowercase', 'min-k', 'min-k-plus-plus'],
   neighbours: 100,
-  prefixRatio: 0.4,
-  cut: 0.1,
+  prefixRatio: DEFAULT_PREFIX_RATIO,
+  cut: DEFAULT_CUT,
   mode: 'fixed',
   earlyStop: true,
   thresholds: DEFAULT_THRESHOLDS,

@@ -18,7 +18,6 @@ export function loss(): Detector {
   return {
     id: LOSS_ID,
     version: 1,
-    higherMeansMember: true,
     params: {},
     needs: {},
     // Members are seen in training, so the target assigns them lower NLL.

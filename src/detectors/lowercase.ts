@@ -18,7 +18,6 @@ export function lowercase(): Detector {
   return {
     id: LOWERCASE_ID,
     version: 1,
-    higherMeansMember: true,
     params: {},
     needs: { lowercase: true },
     score: (target, ctx) => meanNll(requirePass(LOWERCASE_ID, 'lowercase', ctx.lowercase)) / meanNll(target),

@@ -27,7 +27,6 @@ export function minKPlusPlus(params: MinKPlusPlusParams = {}): Detector {
   return {
     id: MIN_K_PLUS_PLUS_ID,
     version: 1,
-    higherMeansMember: true,
     params: { k },
     needs: { distribution: true },
     score(target) {

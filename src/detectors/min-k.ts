@@ -20,7 +20,6 @@ export function minK(params: MinKParams = {}): Detector {
   return {
     id: MIN_K_ID,
     version: 1,
-    higherMeansMember: true,
     params: { k },
     needs: {},
     // n = 0 gives NaN (meanOfLowest): a one-token text has no predicted token to rank.

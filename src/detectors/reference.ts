@@ -16,7 +16,6 @@ export function reference(): Detector {
   return {
     id: REFERENCE_ID,
     version: 1,
-    higherMeansMember: true,
     params: {},
     needs: { reference: true },
     score: (target, ctx) => -(meanNll(target) - meanNll(requirePass(REFERENCE_ID, 'reference', ctx.reference))),

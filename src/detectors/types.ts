@@ -25,7 +25,6 @@ export interface DetectorNeeds {
 export interface Detector {
   readonly id: string;
   readonly version: number;
-  readonly higherMeansMember: true;
   readonly params: Readonly<Record<string, number | string | boolean>>;
   readonly needs: DetectorNeeds;
   score(target: TokenScores, ctx: DetectorContext): number;

@@ -31,7 +31,6 @@ export function zlib(options: ZlibOptions = {}): Detector {
   return {
     id: ZLIB_ID,
     version: 1,
-    higherMeansMember: true,
     params: {},
     needs: {},
     // Never divides by zero: even the empty string compresses to 8 bytes (header + trailer).

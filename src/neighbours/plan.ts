@@ -15,7 +15,8 @@ import type { SampleOptions } from '../models/types.js';
 import { exactPrefix, neighbourPrefix, type NeighbourPrefix } from './prefix.js';
 import { neighbourSeed } from './seed.js';
 
-export type NeighbourMode = 'compat' | 'fixed';
+/** compat reproduces the upstream tool, quirks included; fixed removes them. */
+export type Mode = 'compat' | 'fixed';
 
 export const DEFAULT_PREFIX_RATIO = 0.4;
 export const DEFAULT_NEIGHBOURS = 100;
@@ -24,7 +25,7 @@ export const COMPAT_NEIGHBOUR_MAX_TOKENS = 150;
 
 export interface NeighbourPlanInput {
   readonly text: string;
-  readonly mode: NeighbourMode;
+  readonly mode: Mode;
   readonly sampleId: string;
   readonly seed: number;
   readonly ratio?: number;
@@ -37,7 +38,7 @@ export interface NeighbourPlanInput {
 }
 
 export interface NeighbourPlan {
-  readonly mode: NeighbourMode;
+  readonly mode: Mode;
   readonly prefix: NeighbourPrefix;
   readonly sampling: Required<SampleOptions>;
   /** Token limits when scoring; null = never truncated. */
@@ -45,7 +46,7 @@ export interface NeighbourPlan {
 }
 
 /** The prefix each mode samples from; the engine tokenizes it to fill `tokens` in fixed mode. */
-export function prefixFor(mode: NeighbourMode, text: string, ratio = DEFAULT_PREFIX_RATIO): NeighbourPrefix {
+export function prefixFor(mode: Mode, text: string, ratio = DEFAULT_PREFIX_RATIO): NeighbourPrefix {
   return mode === 'compat' ? neighbourPrefix(text, ratio) : exactPrefix(text, ratio);
 }
 

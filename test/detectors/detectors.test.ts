@@ -25,7 +25,7 @@ describe('loss', () => {
   });
   it('describes itself', () => {
     const { score: _score, ...rest } = loss();
-    expect(rest).toEqual({ id: 'loss', version: 1, higherMeansMember: true, params: {}, needs: {} });
+    expect(rest).toEqual({ id: 'loss', version: 1, params: {}, needs: {} });
   });
 });
 
