@@ -62,11 +62,7 @@ export function codeBlock(text: string, lang = ''): string {
   return `${fence}${lang}\n${visibleControls(text.replace(/\r/g, '\u240D'))}\n${fence}`;
 }
 
-/** Shortens long dataset-derived text (error messages, notes) for a table cell. */
-export function truncate(text: string, max = 200): string {
-  const chars = Array.from(text);
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
-}
+export { truncate } from '../util/text.js';
 
 /** A safe file name for a benchmark's chart: keeps letters, digits, dot, dash and underscore. */
 export function safeFileName(name: string): string {

@@ -3,6 +3,10 @@
  * intervals and differences are written by report/format.ts (0.28 [0.18, 0.38], as Table 9 prints
  * them), so the terminal, the CI log and report.md print one number one way. Pure; no terminal knowledge.
  */
+import { truncate } from '../util/text.js';
+
+/** One truncate for the dashboard and the reports (util/text.ts). */
+export { truncate };
 
 /** 1234 -> "1.2k", 2_500_000 -> "2.5M"; small counts stay exact. */
 export function formatCount(value: number): string {
@@ -30,13 +34,6 @@ export function formatScore(value: number | undefined): string {
   return value.toFixed(abs >= 100 ? 1 : 3);
 }
 
-/** Cuts to `width` columns with an ellipsis (code points, not UTF-16 units). */
-export function truncate(text: string, width: number): string {
-  if (width <= 0) return '';
-  const chars = Array.from(text);
-  if (chars.length <= width) return text;
-  return width === 1 ? '…' : `${chars.slice(0, width - 1).join('')}…`;
-}
 
 /** Pads (or truncates) to exactly `width` columns. */
 export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
