@@ -2,6 +2,8 @@
  * The audit configuration's keys as data: one table drives validation of contam.config.yaml, the
  * committed JSON Schema (schema/contam.config.schema.json) and the messages naming valid values.
  */
+import { TASKS } from '../benchmarks/tasks/registry.js';
+
 export type FieldKind =
   | { type: 'string' }
   | { type: 'enum'; values: readonly string[] }
@@ -104,7 +106,7 @@ export function jsonSchema(): Record<string, unknown> {
           additionalProperties: false,
           properties: {
             name: { type: 'string' },
-            task: { enum: ['arc', 'mmlu', 'truthfulqa', 'gsm8k', 'hellaswag', 'winogrande', 'custom'] },
+            task: { enum: TASKS.map((t) => t.name) },
             path: { type: 'string' },
             split: { type: 'string' },
             options: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
