@@ -4,25 +4,9 @@
  * end a table cell, open a code span, inject HTML, or move a terminal cursor with ANSI sequences.
  */
 
-/** Bidi overrides and isolates can reorder what a reader sees ("Trojan Source"): shown as code points. */
-const BIDI = /[\u202A-\u202E\u2066-\u2069]/g;
+import { visibleControls } from '../util/text.js';
 
-/**
- * Makes control characters visible and inert: C0 as Unicode Control Pictures (ESC becomes ␛, so an
- * ANSI colour code reads "␛[31m"), DEL as ␡, C1 and bidi controls as `U+XXXX`. Tab, CR and LF are left
- * for the caller, which decides whether they are spaces or line breaks.
- */
-export function visibleControls(text: string): string {
-  return text
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, (c) => String.fromCharCode(0x2400 + c.charCodeAt(0)))
-    .replace(/\u007F/g, '\u2421')
-    .replace(/[\u0080-\u009F]/g, codePoint)
-    .replace(BIDI, codePoint);
-}
-
-function codePoint(c: string): string {
-  return `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-}
+export { visibleControls };
 
 /** One line of plain text: line breaks and tabs become spaces, controls become visible. */
 export function plainText(text: string): string {

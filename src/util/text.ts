@@ -10,3 +10,23 @@ export function truncate(text: string, width = 200): string {
   if (chars.length <= width) return text;
   return width === 1 ? '…' : `${chars.slice(0, width - 1).join('')}…`;
 }
+
+/**
+ * The one sanitiser for untrusted text (dataset rows, model continuations, file names, messages),
+ * shared by the dashboard, the plain log and the reports. Control characters are made visible and
+ * inert rather than deleted, so a reader sees that the data holds them: C0 controls as Unicode
+ * Control Pictures (ESC becomes ␛, so an ANSI colour code reads "␛[31m"), DEL as ␡, C1 controls,
+ * bidi marks, embeddings, overrides and isolates ("Trojan Source") and the Unicode line and paragraph
+ * separators as `U+XXXX`. Tab, CR and LF are left to the caller, which decides whether they are
+ * spaces, symbols or line breaks.
+ */
+export function visibleControls(text: string): string {
+  return text
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, (c) => String.fromCharCode(0x2400 + c.charCodeAt(0)))
+    .replace(/\u007F/g, '\u2421')
+    .replace(/[\u0080-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069\u2028\u2029]/g, codePoint);
+}
+
+function codePoint(c: string): string {
+  return `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sanitizeForTerminal, sanitizeLogLine } from '../../src/ui/sanitize.js';
 import { ESC, HOSTILE_TEXT } from './fixture-events.js';
+import { plainText } from '../../src/report/escape.js';
 
 describe('sanitizeForTerminal', () => {
   it('shows a CSI colour and a clear-screen as visible text', () => {
@@ -13,11 +14,11 @@ describe('sanitizeForTerminal', () => {
   });
 
   it('shows BEL, backspace, CR, NUL, DEL and C1 controls', () => {
-    expect(sanitizeForTerminal('a\u0007b\u0008c\rd\u0000e\u007ff\u009b2Jg')).toBe('a␇b␈c␍d␀e␡f\\u009b2Jg');
+    expect(sanitizeForTerminal('a\u0007b\u0008c\rd\u0000e\u007ff\u009b2Jg')).toBe('a␇b␈c␍d␀e␡fU+009B2Jg');
   });
 
   it('shows bidirectional overrides instead of letting them reorder the line', () => {
-    expect(sanitizeForTerminal('abc\u202edcba\u2066x\u2069')).toBe('abc\\u202edcba\\u2066x\\u2069');
+    expect(sanitizeForTerminal('abc\u202edcba\u2066x\u2069')).toBe('abcU+202EdcbaU+2066xU+2069');
   });
 
   it('turns a tab into a space and handles newlines per mode', () => {
@@ -36,5 +37,13 @@ describe('sanitizeForTerminal', () => {
     expect(out).toBe(
       'Q: ␛[31mred␛[0m ␛[2J␛]8;;https://evil.example␛\\link␛]8;;␛\\ ␛]0;owned␇ bell␇ back␈space car␍riage↵A: ok',
     );
+  });
+});
+
+describe('one sanitiser for the terminal and the reports', () => {
+  it('shows a control character the same way in the dashboard, the log and report.md, LRM/RLM included', () => {
+    const hostile = 'x\u009by\u200ez\u200fw\u001b[1m';
+    expect(sanitizeForTerminal(hostile)).toBe('xU+009ByU+200EzU+200Fw␛[1m');
+    expect(plainText(hostile)).toBe(sanitizeForTerminal(hostile));
   });
 });
