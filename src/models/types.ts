@@ -48,7 +48,5 @@ export interface LanguageModel {
   readonly vocabSize: number;
   scoreTexts(texts: readonly string[]): Promise<TokenScores[]>;
   scoreIds(ids: readonly (readonly number[])[]): Promise<TokenScores[]>;
-  /** Returns, per prefix, options.n decoded continuations (prefix not included, special tokens skipped). */
-  sample(prefixes: readonly string[], options: SampleOptions): Promise<string[][]>;
   close(): Promise<void>;
 }

@@ -127,16 +127,6 @@ export async function openModel(spec: string, options: OpenOptions = {}): Promis
     scoreIds,
     scoreTexts: (texts) => scoreIds(texts.map((t) => needTokenizer().encode(t))),
     sampleIds,
-    async sample(prefixes, o) {
-      const tok = needTokenizer();
-      const out: string[][] = [];
-      for (const prefix of prefixes) {
-        const ids = tok.encode(prefix);
-        const conts = await sampleIds(ids, o);
-        out.push(conts.map((c) => tok.decode(c, { skipSpecialTokens: true })));
-      }
-      return out;
-    },
     close: () => opened.session.release(),
   };
 }
