@@ -6,6 +6,7 @@ import type { BenchmarkResult, Interval, Verdict } from '../audit/types.js';
 import type { Traffic } from '../models/backend.js';
 import { isAbsolute, relative } from 'node:path';
 import { safeFileName } from './escape.js';
+import { formatDuration } from '../util/text.js';
 
 /** Contamination shares are fractions like the published "result < 0.1, %" (0.70, not 70%). */
 export function share(value: number): string {
@@ -51,14 +52,8 @@ export function signed(value: number): string {
   return `${value > 0 ? '+' : value < 0 ? '−' : '±'}${Math.abs(value).toFixed(2)}`;
 }
 
-export function duration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return 'n/a';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const s = ms / 1000;
-  if (s < 60) return `${s.toFixed(1)} s`;
-  const m = Math.floor(s / 60);
-  return m < 60 ? `${m} min ${Math.round(s % 60)} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
-}
+/** Durations are written one way everywhere (util/text.ts): "850ms", "42s", "3m05s", "1h02m". */
+export const duration = formatDuration;
 
 const MARKERS: Readonly<Record<Verdict, string>> = {
   clean: '✅ clean',

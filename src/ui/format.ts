@@ -3,10 +3,10 @@
  * intervals and differences are written by report/format.ts (0.28 [0.18, 0.38], as Table 9 prints
  * them), so the terminal, the CI log and report.md print one number one way. Pure; no terminal knowledge.
  */
-import { truncate } from '../util/text.js';
+import { formatDuration, truncate } from '../util/text.js';
 
-/** One truncate for the dashboard and the reports (util/text.ts). */
-export { truncate };
+/** One truncate and one duration format for the dashboard and the reports (util/text.ts). */
+export { formatDuration, truncate };
 
 /** 1234 -> "1.2k", 2_500_000 -> "2.5M"; small counts stay exact. */
 export function formatCount(value: number): string {
@@ -15,16 +15,6 @@ export function formatCount(value: number): string {
   return `${(value / 1_000_000).toFixed(1)}M`;
 }
 
-/** Milliseconds -> "850ms", "42s", "3m05s", "1h02m". */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '–';
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 60) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
-  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
-}
 
 /** A score with a sensible number of digits for its size. */
 export function formatScore(value: number | undefined): string {

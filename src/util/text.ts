@@ -1,4 +1,4 @@
-/** Text helpers shared by the dashboard and the reports. */
+/** Text and time formatting shared by the dashboard, the plain log and the reports. */
 
 /**
  * Cuts to `width` code points (not UTF-16 units) with an ellipsis. The default, 200, is how much of a
@@ -29,4 +29,15 @@ export function visibleControls(text: string): string {
 
 function codePoint(c: string): string {
   return `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** Milliseconds -> "850ms", "42s", "3m05s", "1h02m": the dashboard, the log and the reports alike. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '–';
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
 }
