@@ -23,7 +23,7 @@ export async function planAudit(config: Pick<PlanConfig, 'benchmarks' | 'strict'
     const selection = selectSamples(loaded.samples, {
       n: config.samples,
       seed: config.seed,
-      sampling: config.sampling === 'python-compat' ? 'python-compat' : 'hash',
+      sampling: config.sampling,
     });
     planned.push({ spec, loaded, selection });
   }

@@ -11,11 +11,12 @@ import type { BlindBaseline } from '../stats/blind-baseline.js';
 import type { Sensitivity } from '../stats/sensitivity.js';
 import type { Interval } from '../stats/bootstrap.js';
 import type { Mode } from '../neighbours/plan.js';
+import type { SamplingMethod } from '../benchmarks/sampling.js';
 
 export type { Margins, Thresholds, Verdict, VerdictBasis } from '../stats/verdict.js';
 export type { Mode } from '../neighbours/plan.js';
 export type FailOn = 'contaminated' | 'suspicious' | 'never';
-export type SamplingMethod = 'seeded' | 'python-compat';
+export type { SamplingMethod } from '../benchmarks/sampling.js';
 
 export interface BenchmarkSpec {
   /** Name shown in reports, e.g. "arc" (or a custom name). */

@@ -95,7 +95,7 @@ export interface Selection {
   readonly note?: string;
 }
 
-export function selectSamples(samples: readonly Sample[], { n, seed, sampling = 'hash' }: SelectOptions): Selection {
+export function selectSamples(samples: readonly Sample[], { n, seed, sampling = 'seeded' }: SelectOptions): Selection {
   if (!Number.isInteger(n) || n < 1) throw new FatalError(`--samples: expected a positive integer, found ${n}`);
   const chosen = chooseSamples(samples, n, seed, sampling);
   const rows = (k: number) => `${k} valid row${k === 1 ? '' : 's'}`;

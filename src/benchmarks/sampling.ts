@@ -11,9 +11,9 @@ import type { Sample } from './types.js';
  *   (a fixed typo, a dropped item) leaves the rest of the selection unchanged; the result is
  *   returned in row order so plans read top to bottom like the file.
  */
-export type SamplingMethod = 'hash' | 'python-compat';
+export type SamplingMethod = 'seeded' | 'python-compat';
 
-export const SAMPLING_METHODS: readonly SamplingMethod[] = ['hash', 'python-compat'];
+export const SAMPLING_METHODS: readonly SamplingMethod[] = ['seeded', 'python-compat'];
 
 /** `random.seed(seed); l = list(range(n)); random.shuffle(l)` in Python 3. */
 export function pythonShuffledIndices(n: number, seed: number): number[] {

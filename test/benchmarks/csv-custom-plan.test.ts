@@ -46,7 +46,7 @@ describe('custom task, sample selection and the dry-run plan', () => {
     expect(selection.note).toBe('asked for 5 samples, found 2 valid rows: using all of them');
     const plan = describePlan([{ loaded, selection }]);
     expect(plan.lines).toEqual([
-      'wikimia (test, wikimia.csv): 3 rows read, 1 skipped, 2 chosen (hash, seed 0)',
+      'wikimia (test, wikimia.csv): 3 rows read, 1 skipped, 2 chosen (seeded, seed 0)',
       '  skipped wikimia: wikimia.csv line 4: field "label": expected a member/non-member label (1/0, true/false, "member"/"non-member"), found string "maybe"',
       '  note: asked for 5 samples, found 2 valid rows: using all of them',
     ]);

@@ -61,7 +61,7 @@ describe('contam audit --dry-run without models', () => {
     expect(out.code).toBe(0);
     expect(out.stdout.split('\n')).toEqual([
       'models: target and reference not given: planned without models; the audit needs --target and --reference',
-      'mmlu (test, 2 files): 6 rows read, 0 skipped, 4 chosen (hash, seed 0)',
+      'mmlu (test, 2 files): 6 rows read, 0 skipped, 4 chosen (seeded, seed 0)',
       // 2 calls for the original, 3 per chunk (2, 2, 4, 8, 4 neighbours).
       'work: 4 samples x 20 neighbours: 80 neighbours drawn, 84 texts scored per model, 68 model calls',
       '  (fewest when early stopping decides every sample at its first draw; calls as a local model makes them, an engine merges some; cached samples cost none)',
