@@ -2,6 +2,7 @@
  * The audit configuration's keys as data: one table drives validation of contam.config.yaml, the
  * committed JSON Schema (schema/contam.config.schema.json) and the messages naming valid values.
  */
+import type { AuditConfig } from '../audit/types.js';
 import { TASKS } from '../benchmarks/tasks/registry.js';
 
 export type FieldKind =
@@ -37,7 +38,7 @@ export const REMOTE_FIELDS: readonly Field[] = [
 
 export const MODEL_KEYS = ['path', 'url', 'model', 'apiKeyEnv', 'tokenizer', 'name'] as const;
 
-export const CONFIG_FIELDS: readonly Field[] = [
+export const CONFIG_FIELDS = [
   {
     key: 'target',
     kind: { type: 'model' },
@@ -63,7 +64,15 @@ export const CONFIG_FIELDS: readonly Field[] = [
   { key: 'outDir', kind: { type: 'string' }, description: 'Folder for results.json, samples.jsonl, report.md and charts (default reports/<timestamp>-<target>/).' },
   { key: 'onnx', kind: { type: 'object', fields: ONNX_FIELDS }, description: 'Options of local ONNX models: {dtype, batchSize}.' },
   { key: 'remote', kind: { type: 'object', fields: REMOTE_FIELDS }, description: 'Options of models served by an engine: {concurrency, timeout, retries, retryDelay}.' },
-];
+] as const satisfies readonly Field[];
+
+/**
+ * The table and the AuditConfig type describe one thing: a key in one and not the other fails to
+ * compile here (defaultDetectors is set by the resolver, never written by a user).
+ */
+type TableKeys = (typeof CONFIG_FIELDS)[number]['key'];
+type ConfigKeys = Exclude<keyof AuditConfig, 'defaultDetectors'>;
+export const TABLE_MATCHES_CONFIG: [TableKeys] extends [ConfigKeys] ? ([ConfigKeys] extends [TableKeys] ? true : never) : never = true;
 
 /** The JSON Schema written to schema/contam.config.schema.json for editor completion. */
 export function jsonSchema(): Record<string, unknown> {

@@ -37,7 +37,7 @@ export const DEFAULTS = {
   outputs: [],
   onnx: { batchSize: 16 },
   remote: { concurrency: 8, timeout: 300, retries: 8, retryDelay: 0.5 },
-} as const;
+} as const satisfies Partial<AuditConfig>;
 
 export type PartialConfig = Record<string, unknown>;
 
