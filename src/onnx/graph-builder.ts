@@ -1,6 +1,7 @@
 /**
  * A small typed builder for ONNX graphs: declare inputs and outputs, add initializers and nodes,
- * then `serialize()` to bytes or `save()` to a file. With `externalDataPath`, initializers of at least
+ * then `serialize()` to bytes or `save()` to a file, or take `graph()` as a subgraph or a patch for
+ * another model (encodeGraphPatch). With `externalDataPath`, initializers of at least
  * `externalMinBytes` go straight to that file as they are added (see external-data.ts).
  */
 import { writeFileSync } from 'node:fs';
@@ -12,13 +13,16 @@ import {
   DataType,
   encodeModel,
   type AttributeMessage,
+  type GraphMessage,
   type NodeMessage,
   type TensorMessage,
   type ValueInfoMessage,
 } from './proto.js';
 
 export type { TensorData } from './external-data.js';
-export type ElemType = 'float32' | 'int64' | 'int32' | 'bool';
+export type ElemType = 'float32' | 'float16' | 'int64' | 'int32' | 'bool';
+/** An ElemType, or a TensorProto.DataType code as read from another model. */
+export type ValueType = ElemType | number;
 /** A fixed size, or a symbolic name such as 'batch_size'. */
 export type Dim = number | string;
 
@@ -29,7 +33,8 @@ export type AttrValue =
   | { readonly ints: readonly number[] }
   | { readonly floats: readonly number[] }
   | { readonly string: string }
-  | { readonly tensor: { readonly data: TensorData; readonly dims: readonly number[] } };
+  | { readonly tensor: { readonly data: TensorData; readonly dims: readonly number[] } }
+  | { readonly graph: GraphBuilder };
 export type Attrs = Readonly<Record<string, AttrValue>>;
 
 export interface GraphBuilderOptions {
@@ -41,10 +46,13 @@ export interface GraphBuilderOptions {
   readonly externalDataPath?: string;
   /** Smaller initializers stay inside the model file. Default 1024 bytes. */
   readonly externalMinBytes?: number;
+  /** Names each node from its op and outputs; by default a fresh `<op>_node_<n>`. */
+  readonly nodeName?: (opType: string, outputs: readonly string[]) => string;
 }
 
 const elemTypes: Record<ElemType, number> = {
   float32: DataType.FLOAT,
+  float16: DataType.FLOAT16,
   int64: DataType.INT64,
   int32: DataType.INT32,
   bool: DataType.BOOL,
@@ -56,9 +64,10 @@ function dataTypeOf(data: TensorData): number {
   return DataType.INT32;
 }
 
-function valueInfo(name: string, elem: ElemType, dims: readonly Dim[]): ValueInfoMessage {
+function valueInfo(name: string, elem: ValueType, dims: readonly Dim[]): ValueInfoMessage {
   const dim = dims.map((d) => (typeof d === 'number' ? { dim_value: d } : { dim_param: d }));
-  return { name, type: { tensor_type: { elem_type: elemTypes[elem], shape: { dim } } } };
+  const elemType = typeof elem === 'number' ? elem : elemTypes[elem];
+  return { name, type: { tensor_type: { elem_type: elemType, shape: { dim } } } };
 }
 
 function checkSize(name: string, data: TensorData, dims: readonly number[]): void {
@@ -66,9 +75,14 @@ function checkSize(name: string, data: TensorData, dims: readonly number[]): voi
   if (expected !== data.length) throw new Error(`tensor ${name}: dims [${dims.join(', ')}] need ${expected} values, got ${data.length}`);
 }
 
-function embeddedTensor(name: string, data: TensorData, dims: readonly number[]): TensorMessage {
+/** Unnamed, as an attribute's tensor is (the attribute names it); `name` is for error messages. */
+function tensorValue(name: string, data: TensorData, dims: readonly number[]): TensorMessage {
   checkSize(name, data, dims);
-  return { name, dims: [...dims], data_type: dataTypeOf(data), raw_data: littleEndianBytes(data) };
+  return { dims: [...dims], data_type: dataTypeOf(data), raw_data: littleEndianBytes(data) };
+}
+
+function embeddedTensor(name: string, data: TensorData, dims: readonly number[]): TensorMessage {
+  return { name, ...tensorValue(name, data, dims) };
 }
 
 function attribute(name: string, value: AttrValue): AttributeMessage {
@@ -77,7 +91,8 @@ function attribute(name: string, value: AttrValue): AttributeMessage {
   if ('ints' in value) return { name, type: AttributeType.INTS, ints: [...value.ints] };
   if ('floats' in value) return { name, type: AttributeType.FLOATS, floats: [...value.floats] };
   if ('string' in value) return { name, type: AttributeType.STRING, s: new TextEncoder().encode(value.string) };
-  return { name, type: AttributeType.TENSOR, t: embeddedTensor(name, value.tensor.data, value.tensor.dims) };
+  if ('graph' in value) return { name, type: AttributeType.GRAPH, g: value.graph.graph() };
+  return { name, type: AttributeType.TENSOR, t: tensorValue(name, value.tensor.data, value.tensor.dims) };
 }
 
 export class GraphBuilder {
@@ -93,14 +108,14 @@ export class GraphBuilder {
     this.external = options.externalDataPath ? new ExternalDataFile(options.externalDataPath) : undefined;
   }
 
-  input(name: string, elem: ElemType, dims: readonly Dim[]): string {
+  input(name: string, elem: ValueType, dims: readonly Dim[]): string {
     this.claim(name);
     this.inputs.push(valueInfo(name, elem, dims));
     return name;
   }
 
   /** Declares a value (a graph input, initializer or node output, named beforehand) as a graph output. */
-  output(name: string, elem: ElemType, dims: readonly Dim[]): string {
+  output(name: string, elem: ValueType, dims: readonly Dim[]): string {
     this.outputs.push(valueInfo(name, elem, dims));
     return name;
   }
@@ -142,7 +157,7 @@ export class GraphBuilder {
     const outNames = typeof outputs === 'number' ? Array.from({ length: outputs }, () => this.fresh(opType)) : [...outputs];
     for (const name of outNames) this.claim(name);
     this.nodes.push({
-      name: this.fresh(`${opType}_node`),
+      name: this.options.nodeName?.(opType, outNames) ?? this.fresh(`${opType}_node`),
       op_type: opType,
       input: [...inputs],
       output: outNames,
@@ -156,6 +171,12 @@ export class GraphBuilder {
     return this.node(opType, inputs, attrs, output === undefined ? 1 : [output])[0];
   }
 
+  /** The graph alone, named only if `name` was given: a subgraph, or a patch for another model's graph. */
+  graph(): GraphMessage {
+    const graph = { node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs };
+    return this.options.name === undefined ? graph : { name: this.options.name, ...graph };
+  }
+
   /** Model bytes. Closes the external data file, so call it once, after the last initializer. */
   serialize(): Uint8Array {
     this.external?.close();
@@ -163,13 +184,7 @@ export class GraphBuilder {
       ir_version: this.options.irVersion ?? 8,
       producer_name: this.options.producerName ?? 'contam',
       opset_import: [{ domain: '', version: this.options.opset ?? 17 }],
-      graph: {
-        name: this.options.name ?? 'graph',
-        node: this.nodes,
-        initializer: this.initializers,
-        input: this.inputs,
-        output: this.outputs,
-      },
+      graph: { ...this.graph(), name: this.options.name ?? 'graph' },
     });
   }
 

@@ -6,10 +6,10 @@
 import { Field, Root, Type } from 'protobufjs';
 
 /** TensorProto.DataType values used here. */
-export const DataType = { FLOAT: 1, INT32: 6, INT64: 7, BOOL: 9 } as const;
+export const DataType = { FLOAT: 1, INT32: 6, INT64: 7, BOOL: 9, FLOAT16: 10 } as const;
 
 /** AttributeProto.AttributeType values used here. */
-export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7 } as const;
+export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, FLOATS: 6, INTS: 7 } as const;
 
 /** TensorProto.DataLocation. */
 export const DataLocation = { DEFAULT: 0, EXTERNAL: 1 } as const;
@@ -55,6 +55,7 @@ function buildRoot(): Root {
       ['i', 3, 'int64'],
       ['s', 4, 'bytes'],
       ['t', 5, 'TensorProto'],
+      ['g', 6, 'GraphProto'],
       ['floats', 7, 'float', 'repeated'],
       ['ints', 8, 'int64', 'repeated'],
       ['doc_string', 13, 'string'],
@@ -115,7 +116,8 @@ export const onnxProto = {
 // Plain-object shapes of the messages above (snake_case, as in onnx.proto).
 export interface StringStringEntry { key: string; value: string }
 export interface TensorMessage {
-  name: string;
+  /** Left out in an attribute's tensor (the attribute names it). */
+  name?: string;
   dims: number[];
   data_type: number;
   raw_data?: Uint8Array;
@@ -134,6 +136,8 @@ export interface AttributeMessage {
   i?: number;
   s?: Uint8Array;
   t?: TensorMessage;
+  /** A subgraph, such as an If's branch. */
+  g?: GraphMessage;
   floats?: number[];
   ints?: number[];
 }
@@ -146,7 +150,8 @@ export interface NodeMessage {
   attribute: AttributeMessage[];
 }
 export interface GraphMessage {
-  name: string;
+  /** Left out in a graph patch, so the patched graph keeps its own name. */
+  name?: string;
   node: NodeMessage[];
   initializer: TensorMessage[];
   input: ValueInfoMessage[];
@@ -163,4 +168,13 @@ export interface ModelMessage {
 
 export function encodeModel(model: ModelMessage): Uint8Array {
   return onnxProto.ModelProto.encode(model as unknown as Record<string, unknown>).finish();
+}
+
+/**
+ * A ModelProto holding only `graph`, to append to a serialized model: a parser merges a repeated
+ * embedded message (ModelProto.graph) into the one before it, concatenating its repeated fields, so
+ * the graph gains nodes, inputs and outputs without the model being decoded.
+ */
+export function encodeGraphPatch(graph: GraphMessage): Uint8Array {
+  return onnxProto.ModelProto.encode({ graph } as unknown as Record<string, unknown>).finish();
 }

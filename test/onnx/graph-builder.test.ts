@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../src/onnx/graph-builder.js';
-import { onnxProto } from '../../src/onnx/proto.js';
+import { encodeGraphPatch, onnxProto } from '../../src/onnx/proto.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'contam-graph-builder-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -66,5 +66,45 @@ describe('GraphBuilder', () => {
       { key: 'length', value: '2400' },
     ]);
     expect(await run(path)).toEqual({ y: [2, 6, 10, 14], rows: [598, 599, 0, 1] });
+  });
+
+  it('appends a patch graph with an If to a saved model: the model keeps its name and gains the outputs', async () => {
+    const base = new GraphBuilder({ name: 'tiny' });
+    buildModel(base);
+    // Each branch is its own builder; both return y (from the outer scope) doubled or negated.
+    const twice = new GraphBuilder({ name: 'twice' });
+    twice.op('Add', ['y', 'y'], {}, 'twice_y');
+    twice.output('twice_y', 'float32', [1, 4]);
+    const negated = new GraphBuilder({ name: 'negated' });
+    negated.op('Constant', [], { value: { tensor: { data: Float32Array.from([-1]), dims: [] } } }, 'minus_one');
+    negated.op('Mul', ['y', 'minus_one'], {}, 'negated_y');
+    negated.output('negated_y', 'float32', [1, 4]);
+    const patch = new GraphBuilder({ nodeName: (op, outputs) => `patch/${op}/${outputs[0]}` });
+    patch.input('flag', 'bool', [1]);
+    patch.node('If', ['flag'], { then_branch: { graph: twice }, else_branch: { graph: negated } }, ['z']);
+    patch.output('z', 'float32', [1, 4]);
+    const path = join(dir, 'patched.onnx');
+    writeFileSync(path, Buffer.concat([base.serialize(), encodeGraphPatch(patch.graph())]));
+
+    const model = onnxProto.ModelProto.toObject(onnxProto.ModelProto.decode(readFileSync(path)));
+    expect(model.graph.name).toBe('tiny');
+    expect(model.graph.node.at(-1).name).toBe('patch/If/z');
+    expect(model.graph.node.at(-1).attribute.map((a: { name: string; g: { name: string } }) => [a.name, a.g.name])).toEqual([
+      ['then_branch', 'twice'],
+      ['else_branch', 'negated'],
+    ]);
+    const session = await ort.InferenceSession.create(path, sessionOptions);
+    try {
+      expect(session.inputNames).toEqual(['x', 'ids', 'flag']);
+      const feeds = {
+        x: new ort.Tensor('float32', Float32Array.from([0, 1, 2, 3]), [1, 4]),
+        ids: new ort.Tensor('int64', BigInt64Array.from([0n]), [1, 1]),
+      };
+      const z = async (flag: boolean) => Array.from((await session.run({ ...feeds, flag: new ort.Tensor('bool', [flag], [1]) }, ['z'])).z.data as Float32Array);
+      expect(await z(true)).toEqual([4, 12, 20, 28]);
+      expect(await z(false)).toEqual([-2, -6, -10, -14]);
+    } finally {
+      await session.release();
+    }
   });
 });
