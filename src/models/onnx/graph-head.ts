@@ -15,13 +15,9 @@
  * to skip them cost a [positions, vocab] copy in every scoring pass, 4-6% of scoring speed.
  * Only standard ops valid from opset 11 on, so exports from old tooling work too.
  */
-import { bytesField, concat, intField, messageField, readFields, stringField, type Bytes } from './protobuf-wire.js';
-
-const FLOAT = 1;
-const INT64 = 7;
-const BOOL = 9;
-const ATTR_INT = 2;
-const ATTR_TENSOR = 4;
+import { GraphBuilder, type TensorData } from '../../onnx/graph-builder.js';
+import { DataType, encodeGraphPatch } from '../../onnx/proto.js';
+import { readFields, type Bytes } from './protobuf-wire.js';
 
 export const HEAD = {
   targetIds: 'contam_target_ids',
@@ -35,37 +31,6 @@ export const HEAD = {
   topValues: 'contam_topk_values',
   topIndices: 'contam_topk_indices',
 } as const;
-
-const ATTR_GRAPH = 5;
-
-type Attr = { name: string; int?: number; tensor?: Bytes; graph?: Bytes };
-
-function attribute(a: Attr): Bytes {
-  if (a.tensor) return messageField(5, [stringField(1, a.name), bytesField(5, a.tensor), intField(20, ATTR_TENSOR)]);
-  if (a.graph) return messageField(5, [stringField(1, a.name), bytesField(6, a.graph), intField(20, ATTR_GRAPH)]);
-  return messageField(5, [stringField(1, a.name), intField(3, a.int ?? 0), intField(20, ATTR_INT)]);
-}
-
-function node(op: string, inputs: string[], outputs: string[], attrs: Attr[] = []): Bytes {
-  const parts: Bytes[] = [
-    ...inputs.map((i) => stringField(1, i)),
-    ...outputs.map((o) => stringField(2, o)),
-    stringField(3, `contam/${outputs[0]}`),
-    stringField(4, op),
-  ];
-  for (const a of attrs) parts.push(attribute(a));
-  return bytesField(1, concat(parts));
-}
-
-function tensor(dims: number[], type: number, raw: Uint8Array): Bytes {
-  return concat([...dims.map((d) => intField(1, d)), intField(2, type), bytesField(9, raw)]);
-}
-
-function valueInfo(field: number, name: string, elemType: number, dims: (string | number)[]): Bytes {
-  const shape = dims.map((d) => messageField(1, [typeof d === 'number' ? intField(1, d) : stringField(2, d)]));
-  const tensorType = messageField(1, [intField(1, elemType), messageField(2, shape)]);
-  return messageField(field, [stringField(1, name), messageField(2, [tensorType])]);
-}
 
 /** The default-domain opset a model imports (ModelProto.opset_import, field 8). */
 export function defaultOpset(model: Bytes): number | undefined {
@@ -106,26 +71,28 @@ export const newKvName = (present: string): string => `contam_new_${present}`;
 export const tailKvName = (present: string): string => `contam_tail_${present}`;
 
 const per = ['batch_size', 'sequence_length', 1];
+const lastAxis = { axis: { int: -1 } };
+const tensor = (data: TensorData, dims: readonly number[]) => ({ tensor: { data, dims } });
+
+/** Every node is named after its first output, so the head's nodes keep clear of the model's under contam/. */
+const headBuilder = (name?: string): GraphBuilder => new GraphBuilder({ name, nodeName: (_, outputs) => `contam/${outputs[0]}` });
 
 /** The per-position numbers, run when contam_score is true (a scoring pass). */
-function statsBranch(logits: string): Bytes {
-  return concat([
-    node('LogSoftmax', [logits], ['contam/lsm'], [{ name: 'axis', int: -1 }]),
-    node('Exp', ['contam/lsm'], ['contam/p']),
-    node('Mul', ['contam/p', 'contam/lsm'], ['contam/plp']),
-    // A MatMul with a ones vector sums the last axis in every opset (ReduceSum changed in 13).
-    node('MatMul', ['contam/plp', 'contam/ones'], ['contam/mean']),
-    node('Sub', ['contam/lsm', 'contam/mean'], ['contam/dev']),
-    node('Mul', ['contam/dev', 'contam/dev'], ['contam/dev2']),
-    node('Mul', ['contam/p', 'contam/dev2'], ['contam/pdev2']),
-    node('MatMul', ['contam/pdev2', 'contam/ones'], ['contam/var']),
-    node('Sqrt', ['contam/var'], ['contam/std']),
-    node('GatherElements', ['contam/lsm', HEAD.targetIds], ['contam/lp'], [{ name: 'axis', int: -1 }]),
-    stringField(2, 'contam_stats'),
-    valueInfo(12, 'contam/lp', FLOAT, per),
-    valueInfo(12, 'contam/mean', FLOAT, per),
-    valueInfo(12, 'contam/std', FLOAT, per),
-  ]);
+function statsBranch(logits: string): GraphBuilder {
+  const g = headBuilder('contam_stats');
+  const lsm = g.op('LogSoftmax', [logits], lastAxis, 'contam/lsm');
+  const p = g.op('Exp', [lsm], {}, 'contam/p');
+  const plp = g.op('Mul', [p, lsm], {}, 'contam/plp');
+  // A MatMul with a ones vector sums the last axis in every opset (ReduceSum changed in 13).
+  const mean = g.op('MatMul', [plp, 'contam/ones'], {}, 'contam/mean');
+  const dev = g.op('Sub', [lsm, mean], {}, 'contam/dev');
+  const dev2 = g.op('Mul', [dev, dev], {}, 'contam/dev2');
+  const pdev2 = g.op('Mul', [p, dev2], {}, 'contam/pdev2');
+  const variance = g.op('MatMul', [pdev2, 'contam/ones'], {}, 'contam/var');
+  const std = g.op('Sqrt', [variance], {}, 'contam/std');
+  const lp = g.op('GatherElements', [lsm, HEAD.targetIds], lastAxis, 'contam/lp');
+  for (const name of [lp, mean, std]) g.output(name, 'float32', per);
+  return g;
 }
 
 /**
@@ -133,69 +100,49 @@ function statsBranch(logits: string): Bytes {
  * log-softmax with its [rows, vocab] intermediates cost a decode step about 5% for nothing. An If
  * skips them without the copy a slice of the logits would cost every scoring pass.
  */
-function emptyBranch(): Bytes {
-  const empty = (name: string) => node('Constant', [], [name], [{ name: 'value', tensor: tensor([0, 0, 1], FLOAT, new Uint8Array(0)) }]);
-  return concat([
-    empty('contam/no_lp'),
-    empty('contam/no_mean'),
-    empty('contam/no_std'),
-    stringField(2, 'contam_no_stats'),
-    valueInfo(12, 'contam/no_lp', FLOAT, [0, 0, 1]),
-    valueInfo(12, 'contam/no_mean', FLOAT, [0, 0, 1]),
-    valueInfo(12, 'contam/no_std', FLOAT, [0, 0, 1]),
-  ]);
+function emptyBranch(): GraphBuilder {
+  const g = headBuilder('contam_no_stats');
+  const names = ['contam/no_lp', 'contam/no_mean', 'contam/no_std'];
+  for (const name of names) g.op('Constant', [], { value: tensor(new Float32Array(0), [0, 0, 1]) }, name);
+  for (const name of names) g.output(name, 'float32', [0, 0, 1]);
+  return g;
 }
 
-/** A GraphProto fragment that, appended as a second ModelProto.graph field, merges into the graph. */
-export function headGraph(options: HeadOptions): Bytes {
+/** ModelProto bytes holding only the head's graph: appended to the model file, they merge into its graph. */
+export function headPatch(options: HeadOptions): Uint8Array {
   const { vocab } = options;
-  const ones = new Float32Array(vocab).fill(1);
-  const minusOne = new BigInt64Array([-1n]);
-  const logits = options.logitsFp16 ? 'contam/logits32' : options.logitsName;
-  const nodes: Bytes[] = [];
-  if (options.logitsFp16) nodes.push(node('Cast', [options.logitsName], [logits], [{ name: 'to', int: FLOAT }]));
-  nodes.push(
-    node('Constant', [], ['contam/ones'], [{ name: 'value', tensor: tensor([vocab, 1], FLOAT, new Uint8Array(ones.buffer)) }]),
-    node('Constant', [], ['contam/last_index'], [{ name: 'value', tensor: tensor([], INT64, new Uint8Array(minusOne.buffer)) }]),
-    node('Constant', [], ['contam/no_end'], [{ name: 'value', tensor: tensor([1], INT64, new Uint8Array(new BigInt64Array([2n ** 62n]).buffer)) }]),
-    node('If', [HEAD.score], [HEAD.logprob, HEAD.mean, HEAD.std], [
-      { name: 'then_branch', graph: statsBranch(logits) },
-      { name: 'else_branch', graph: emptyBranch() },
-    ]),
-    node('Gather', [logits, 'contam/last_index'], ['contam/last'], [{ name: 'axis', int: 1 }]),
-    node('TopK', ['contam/last', HEAD.topK], [HEAD.topValues, HEAD.topIndices], [{ name: 'axis', int: -1 }]),
-  );
+  const g = headBuilder();
+  const logits = options.logitsFp16 ? g.op('Cast', [options.logitsName], { to: { int: DataType.FLOAT } }, 'contam/logits32') : options.logitsName;
+  g.op('Constant', [], { value: tensor(new Float32Array(vocab).fill(1), [vocab, 1]) }, 'contam/ones');
+  const lastIndex = g.op('Constant', [], { value: tensor(BigInt64Array.of(-1n), []) }, 'contam/last_index');
+  const noEnd = g.op('Constant', [], { value: tensor(BigInt64Array.of(2n ** 62n), [1]) }, 'contam/no_end');
+  g.node('If', [HEAD.score], { then_branch: { graph: statsBranch(logits) }, else_branch: { graph: emptyBranch() } }, [HEAD.logprob, HEAD.mean, HEAD.std]);
+  const last = g.op('Gather', [logits, lastIndex], { axis: { int: 1 } }, 'contam/last');
+  g.node('TopK', [last, HEAD.topK], lastAxis, [HEAD.topValues, HEAD.topIndices]);
   const b = 'batch_size';
   const s = 'sequence_length';
-  const kvOutputs: Bytes[] = [];
   const axes = new Set<number>();
   for (const present of options.presents ?? []) {
-    nodes.push(node('Gather', [present.name, 'contam/last_index'], [newKvName(present.name)], [{ name: 'axis', int: present.lengthAxis }]));
-    const dims = Array.from({ length: present.rank - 1 }, (_, i) => `contam_kv_${i}`);
-    kvOutputs.push(valueInfo(12, newKvName(present.name), present.elemType, dims));
+    const axis = `contam/axis_${present.lengthAxis}`;
+    g.op('Gather', [present.name, lastIndex], { axis: { int: present.lengthAxis } }, newKvName(present.name));
+    g.output(newKvName(present.name), present.elemType, Array.from({ length: present.rank - 1 }, (_, i) => `contam_kv_${i}`));
     if (!axes.has(present.lengthAxis)) {
       axes.add(present.lengthAxis);
-      nodes.push(node('Constant', [], [`contam/axis_${present.lengthAxis}`], [{ name: 'value', tensor: tensor([1], INT64, new Uint8Array(new BigInt64Array([BigInt(present.lengthAxis)]).buffer)) }]));
+      g.op('Constant', [], { value: tensor(BigInt64Array.of(BigInt(present.lengthAxis)), [1]) }, axis);
     }
-    nodes.push(node('Slice', [present.name, HEAD.tailFrom, 'contam/no_end', `contam/axis_${present.lengthAxis}`], [tailKvName(present.name)]));
-    const tailDims = Array.from({ length: present.rank }, (_, i) => `contam_tail_${i}`);
-    kvOutputs.push(valueInfo(12, tailKvName(present.name), present.elemType, tailDims));
+    g.op('Slice', [present.name, HEAD.tailFrom, noEnd, axis], {}, tailKvName(present.name));
+    g.output(tailKvName(present.name), present.elemType, Array.from({ length: present.rank }, (_, i) => `contam_tail_${i}`));
   }
-  if (options.presents?.length) kvOutputs.push(valueInfo(11, HEAD.tailFrom, INT64, [1]));
+  if (options.presents?.length) g.input(HEAD.tailFrom, 'int64', [1]);
   if (options.embeds) {
-    nodes.push(node('Identity', [HEAD.embeds], [options.embeds.output]));
-    kvOutputs.push(valueInfo(11, HEAD.embeds, options.embeds.elemType, [b, s, options.embeds.width]));
+    g.op('Identity', [HEAD.embeds], {}, options.embeds.output);
+    g.input(HEAD.embeds, options.embeds.elemType, [b, s, options.embeds.width]);
   }
-  return concat([
-    ...nodes,
-    ...kvOutputs,
-    valueInfo(11, HEAD.targetIds, INT64, [b, s, 1]),
-    valueInfo(11, HEAD.topK, INT64, [1]),
-    valueInfo(11, HEAD.score, BOOL, [1]),
-    valueInfo(12, HEAD.logprob, FLOAT, [b, s, 1]),
-    valueInfo(12, HEAD.mean, FLOAT, [b, s, 1]),
-    valueInfo(12, HEAD.std, FLOAT, [b, s, 1]),
-    valueInfo(12, HEAD.topValues, FLOAT, [b, 'contam_k']),
-    valueInfo(12, HEAD.topIndices, INT64, [b, 'contam_k']),
-  ]);
+  g.input(HEAD.targetIds, 'int64', [b, s, 1]);
+  g.input(HEAD.topK, 'int64', [1]);
+  g.input(HEAD.score, 'bool', [1]);
+  for (const name of [HEAD.logprob, HEAD.mean, HEAD.std]) g.output(name, 'float32', [b, s, 1]);
+  g.output(HEAD.topValues, 'float32', [b, 'contam_k']);
+  g.output(HEAD.topIndices, 'int64', [b, 'contam_k']);
+  return encodeGraphPatch(g.graph());
 }

@@ -9,10 +9,9 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { FatalError, errorMessage } from '../../errors.js';
 import { declaredOutputs } from './graph-outputs.js';
-import { HEAD, defaultOpset, headGraph } from './graph-head.js';
+import { HEAD, defaultOpset, headPatch } from './graph-head.js';
 import { findEmbedding, type EmbeddingSite } from './embedding.js';
 import { hideNode, type Hidden } from './graph-edit.js';
-import { concat, messageField } from './protobuf-wire.js';
 import { readSignature, type Signature } from './signature.js';
 
 // Before the first session: onnxruntime must never write into a terminal UI.
@@ -104,15 +103,14 @@ export async function openSession(onnxPath: string, where: string, useHead = tru
       embedding = undefined;
     }
     const embeds = embedding && { output: embedding.output, width: embedding.width, elemType: embedding.dtype === 'float32' ? 1 : 10 };
-    const head = headGraph({ logitsName: 'logits', logitsFp16: logits.elemType === 10, vocab, presents, embeds });
+    const patch = headPatch({ logitsName: 'logits', logitsFp16: logits.elemType === 10, vocab, presents, embeds });
     try {
-      const field = messageField(7, [head]);
       let withHead: Uint8Array;
-      if (field.length <= file.buffer.length - file.size) {
-        file.buffer.set(field, file.size);
-        withHead = file.buffer.subarray(0, file.size + field.length);
+      if (patch.length <= file.buffer.length - file.size) {
+        file.buffer.set(patch, file.size);
+        withHead = file.buffer.subarray(0, file.size + patch.length);
       } else {
-        withHead = concat([bytes, field]);
+        withHead = Buffer.concat([bytes, patch]);
       }
       const session = await create(withHead, onnxPath, threads);
       return { session, signature: readSignature(session, where), hasHead: true, threads, embedding };
