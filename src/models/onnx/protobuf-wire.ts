@@ -1,50 +1,11 @@
 /**
- * The few protobuf wire-format writers needed to append nodes to an existing ONNX model without
- * decoding it: a serialized message may be followed by more fields, and a parser merges a repeated
- * embedded message (ModelProto.graph) into the one before it, concatenating its repeated fields.
+ * Reads the protobuf wire format of an ONNX model without decoding it: a graph with its weights
+ * inside is as large as they are, so the few fields contam needs (declared outputs, the opset, the
+ * embedding Gather) are found by walking tags over views of the file's buffer, never copies.
+ * Writing goes through src/onnx/proto.ts.
  */
 
 export type Bytes = Uint8Array;
-
-export function varint(value: number | bigint): Bytes {
-  let v = BigInt.asUintN(64, BigInt(value));
-  const out: number[] = [];
-  while (v >= 0x80n) {
-    out.push(Number(v & 0x7fn) | 0x80);
-    v >>= 7n;
-  }
-  out.push(Number(v));
-  return Uint8Array.from(out);
-}
-
-export function concat(parts: readonly Bytes[]): Bytes {
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-
-const tag = (field: number, wire: number): Bytes => varint((field << 3) | wire);
-
-export function intField(field: number, value: number | bigint): Bytes {
-  return concat([tag(field, 0), varint(value)]);
-}
-
-export function bytesField(field: number, value: Bytes): Bytes {
-  return concat([tag(field, 2), varint(value.length), value]);
-}
-
-export function stringField(field: number, value: string): Bytes {
-  return bytesField(field, new TextEncoder().encode(value));
-}
-
-export function messageField(field: number, parts: readonly Bytes[]): Bytes {
-  return bytesField(field, concat(parts));
-}
 
 export interface WireField {
   readonly field: number;
