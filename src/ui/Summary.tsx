@@ -25,7 +25,8 @@ export function Summary({ state, primary, now, cancelling }: SummaryProps) {
   const took = state.startedAt === undefined ? 0 : (state.finishedAt ?? now) - state.startedAt;
   const counts = new Map<Verdict, number>();
   for (const b of state.benchmarks) {
-    const verdict = b.finished ? currentEstimate(b, primary)?.verdict : undefined;
+    // The benchmark's one verdict, as results.json and --fail-on read it.
+    const verdict = b.finished ? (b.result?.verdict?.verdict ?? currentEstimate(b, primary)?.verdict) : undefined;
     if (verdict) counts.set(verdict, (counts.get(verdict) ?? 0) + 1);
   }
   return (
