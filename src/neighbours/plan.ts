@@ -12,8 +12,8 @@
  * changes nothing about the distribution, only makes a run repeatable.
  */
 import type { SampleOptions } from '../models/types.js';
+import { deriveSeed } from '../util/random.js';
 import { exactPrefix, neighbourPrefix, type NeighbourPrefix } from './prefix.js';
-import { neighbourSeed } from './seed.js';
 
 /** compat reproduces the upstream tool, quirks included; fixed removes them. */
 export type Mode = 'compat' | 'fixed';
@@ -72,7 +72,8 @@ export function neighbourPlan(input: NeighbourPlanInput): NeighbourPlan {
       temperature: 1,
       topK: 50,
       topP: 1,
-      seed: neighbourSeed(input.seed, input.sampleId),
+      // Per sample, not per run: a sample's neighbours do not depend on which other samples ran.
+      seed: deriveSeed(input.seed, input.sampleId),
     },
     truncation: mode === 'compat' ? { original: null, neighbours: COMPAT_NEIGHBOUR_MAX_TOKENS } : { original: null, neighbours: null },
   };

@@ -1,9 +1,9 @@
 /**
- * Percentile bootstrap intervals with our own seeded PRNG, so a report's intervals are reproducible
+ * Percentile bootstrap intervals with the project's seeded generator (util/random.ts), so a report's intervals are reproducible
  * from its config. Percentiles use simple-statistics' quantileSorted (numpy's default linear method).
  */
 import { quantileSorted, sampleWithReplacement } from 'simple-statistics';
-import { seededRandom } from './random.js';
+import { seededRandom } from '../util/random.js';
 
 export const DEFAULT_RESAMPLES = 2000;
 

@@ -6,7 +6,7 @@
  */
 import { sampleWithReplacement, wilcoxonRankSum } from 'simple-statistics';
 import { percentileInterval, type BootstrapOptions, type Interval } from './bootstrap.js';
-import { seededRandom } from './random.js';
+import { seededRandom } from '../util/random.js';
 
 export interface RocPoint {
   /** Members are predicted for scores >= threshold. */

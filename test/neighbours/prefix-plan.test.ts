@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { exactPrefix, FALLBACK_PREFIX, neighbourPrefix } from '../../src/neighbours/prefix.js';
 import { neighbourPlan, prefixFor } from '../../src/neighbours/plan.js';
-import { neighbourSeed } from '../../src/neighbours/seed.js';
+import { deriveSeed } from '../../src/util/random.js';
 
 // GSM8K-style text (question + " " + rationale): 23 words over three lines; ceil(23 · 0.4) = ceil(9.2) = 10.
 const GSM8K = 'Janet has 3 apples.\nShe buys 2 more at the shop.\nHow many apples does she have now? 3 + 2 = 5';
@@ -59,7 +59,7 @@ describe('neighbourPlan', () => {
     expect(neighbourPlan({ text: GSM8K, mode: 'compat', sampleId: 'gsm8k/test/0', seed: 0 })).toEqual({
       mode: 'compat',
       prefix: neighbourPrefix(GSM8K, 0.4),
-      sampling: { n: 100, maxNewTokens: 13, minNewTokens: 1, temperature: 1, topK: 50, topP: 1, seed: neighbourSeed(0, 'gsm8k/test/0') },
+      sampling: { n: 100, maxNewTokens: 13, minNewTokens: 1, temperature: 1, topK: 50, topP: 1, seed: 931375648 },
       truncation: { original: null, neighbours: 150 },
     });
   });
@@ -71,20 +71,20 @@ describe('neighbourPlan', () => {
     expect(plan).toEqual({
       mode: 'fixed',
       prefix: prefixFor('fixed', GSM8K),
-      sampling: { n: 20, maxNewTokens: 19, minNewTokens: 1, temperature: 1, topK: 50, topP: 1, seed: neighbourSeed(5, 'gsm8k/test/0') },
+      sampling: { n: 20, maxNewTokens: 19, minNewTokens: 1, temperature: 1, topK: 50, topP: 1, seed: 4264362369 },
       truncation: { original: null, neighbours: null },
     });
     expect(() => neighbourPlan({ text: GSM8K, mode: 'fixed', sampleId: 'x', seed: 0 })).toThrow('fixed mode needs the token counts');
   });
 });
 
-describe('neighbourSeed', () => {
+describe('deriveSeed (per-sample neighbour seeds)', () => {
   it('is a deterministic uint32 of (seed, sample id)', () => {
     const ids = Array.from({ length: 1000 }, (_, i) => `arc/test/${i}`);
-    const seeds = ids.map((id) => neighbourSeed(0, id));
-    expect(ids.map((id) => neighbourSeed(0, id))).toEqual(seeds);
+    const seeds = ids.map((id) => deriveSeed(0, id));
+    expect(ids.map((id) => deriveSeed(0, id))).toEqual(seeds);
     expect(new Set(seeds).size).toBe(1000);
     expect(seeds.every((s) => Number.isInteger(s) && s >= 0 && s < 2 ** 32)).toBe(true);
-    expect(neighbourSeed(1, 'arc/test/0')).not.toBe(seeds[0]);
+    expect(deriveSeed(1, 'arc/test/0')).not.toBe(seeds[0]);
   });
 });

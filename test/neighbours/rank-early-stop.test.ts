@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { allDecided, EarlyStop } from '../../src/neighbours/early-stop.js';
 import { isFlagged, rankOf } from '../../src/neighbours/rank.js';
-import { seededRandom } from '../../src/stats/random.js';
+import { seededRandom } from '../../src/util/random.js';
 
 describe('rankOf', () => {
   it('is the fraction of neighbours strictly more member-like (ties do not count)', () => {

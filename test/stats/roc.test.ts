@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sampleWithReplacement } from 'simple-statistics';
 import { percentileInterval } from '../../src/stats/bootstrap.js';
 import { auroc, aurocInterval, fprAtTpr, rocCurve, rocSummary, tprAtFpr } from '../../src/stats/roc.js';
-import { seededRandom } from '../../src/stats/random.js';
+import { seededRandom } from '../../src/util/random.js';
 
 function bruteForceAuroc(members: number[], nonMembers: number[]): number {
   let wins = 0;
