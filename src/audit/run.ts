@@ -66,8 +66,9 @@ function cacheSettings(config: AuditConfig, target: ModelBackend, reference: Mod
     // Which neighbours are drawn depends on the chunk schedule (per-chunk seeds).
     chunks: { first: firstChunk, then: 'doubling' },
     // Bumped whenever the engine computes a number differently (2: ties count half in fixed mode;
-    // 3: a seeded stream per neighbour row, long texts scored in segments).
-    engine: 3,
+    // 3: a seeded stream per neighbour row, long texts scored in segments; 4: neighbour rows and
+    // chunks draw from util/random.ts, sfc32 with sha256-derived seeds, instead of mulberry32).
+    engine: 4,
   };
 }
 

@@ -10,7 +10,7 @@ import { allDecided, EarlyStop } from '../neighbours/early-stop.js';
 import { neighbourPlan, prefixFor } from '../neighbours/plan.js';
 import type { ModelBackend } from '../models/backend.js';
 import type { TokenScores } from '../models/types.js';
-import { deriveSeed } from '../util/rng.js';
+import { deriveSeed } from '../util/random.js';
 import { needsDistribution, needsLowercase, scoreAll, type KeyedDetector } from './detector-set.js';
 import type { AuditConfig, LowToken, NeighbourRecord, SampleRecord } from './types.js';
 import type { Sample } from '../benchmarks/types.js';

@@ -13,7 +13,7 @@
 import { auroc, aurocInterval } from './roc.js';
 import type { Interval } from './bootstrap.js';
 import { textFeatures, wordsOf, DENSE_FEATURES } from './text-features.js';
-import { createRng, deriveSeed } from '../util/rng.js';
+import { derivedRandom } from '../util/random.js';
 
 export interface BlindItem {
   readonly text: string;
@@ -57,7 +57,7 @@ const MIN_ITEMS_PER_FEATURE = 2;
  * at most one. k <= the smaller class, so no training set lacks a class.
  */
 export function stratifiedFolds(members: readonly boolean[], k: number, seed: number): number[] {
-  const random = createRng(deriveSeed(seed, 'blind-baseline'));
+  const random = derivedRandom(seed, 'blind-baseline');
   const fold = new Array<number>(members.length).fill(0);
   let next = 0;
   for (const cls of [true, false]) {

@@ -4,7 +4,7 @@
  * (bench/verdict-null.ts), and for the sentence every report states about its own sample size: the
  * smallest share of memorised items the rule tells apart from clean (`minimumDetectableShare`).
  */
-import { createRng } from '../util/rng.js';
+import { seededRandom } from '../util/random.js';
 import { pairedBootstrapDifference } from './bootstrap.js';
 import { discordance, newcombePaired } from './paired.js';
 import { decideVerdict, type Margins, type Thresholds, type Verdict } from './verdict.js';
@@ -38,7 +38,7 @@ export interface SimulationOptions {
 export type VerdictCounts = Record<Exclude<Verdict, 'unknown'>, number>;
 
 export function simulateVerdicts(b: SimulatedBenchmark, o: SimulationOptions): VerdictCounts {
-  const random = createRng(o.seed);
+  const random = seededRandom(o.seed);
   const counts: VerdictCounts = { clean: 0, suspicious: 0, contaminated: 0 };
   const t: boolean[] = new Array(b.n);
   const c: boolean[] = new Array(b.n);

@@ -275,7 +275,11 @@ export function topK(values: ArrayLike<number>, k: number): number[] {
   return picked;
 }
 
-/** A seeded PRNG: splitmix64 seeds xoshiro128**; `next()` is uniform on [0, 1) with 53 bits. */
+/**
+ * A seeded PRNG: splitmix64 seeds xoshiro128**; `next()` is uniform on [0, 1) with 53 bits. It stands
+ * for the engine's own sampler (64-bit seeds, seed + i per child), not the project's generator
+ * (src/util/random.ts): the client must not assume the two agree.
+ */
 export class SeededRandom {
   private s = new Uint32Array(4);
 

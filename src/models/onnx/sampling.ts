@@ -10,7 +10,7 @@
  * budget instead). Every row draws from its own seeded stream, so how the rows are batched never
  * changes what is sampled.
  */
-import { createRng, deriveSeed } from '../../util/rng.js';
+import { derivedRandom } from '../../util/random.js';
 import { asFloat32 } from './half.js';
 import { forward } from './forward.js';
 import { topK as jsTopK } from './logit-stats.js';
@@ -129,7 +129,7 @@ export async function sampleContinuations(
   // One prefill serves every batch of rows.
   const prefill = await prefillPrefix(s, ctx, prefix, k, fetch);
   const cand = await candidates(s, prefill, k);
-  const rngs = Array.from({ length: o.n }, (_, row) => createRng(deriveSeed(o.seed ?? 0, `row ${row}`)));
+  const rngs = Array.from({ length: o.n }, (_, row) => derivedRandom(o.seed ?? 0, `row ${row}`));
   const step = rowsPerBatch(kv, ctx, prefix.length + o.maxNewTokens);
   const out: number[][] = [];
   const buffers = new KvBuffers();
