@@ -17,14 +17,17 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchmarkSpec } from '../audit/types.js';
 import { fixtureVocabulary } from '../onnx/fixture-tokenizer.js';
-import { createRng, deriveSeed } from '../util/rng.js';
+import { derivedRandom, seededRandom } from '../util/random.js';
 import { buildOnce } from './build-once.js';
 import { DEMO_SEED } from './prepare.js';
 import { STYLE_NUMBERS, createStyle, shuffled } from './style.js';
 import { trainModel } from './train.js';
 
-/** Bump whenever anything that changes a case's files changes: old cases are then rebuilt. */
-export const CALIBRATION_VERSION = 1;
+/**
+ * Bump whenever anything that changes a case's files changes: old cases are then rebuilt.
+ * 2: the texts are drawn from util/random.ts (sfc32) instead of mulberry32.
+ */
+export const CALIBRATION_VERSION = 2;
 
 export interface Memorisation {
   /** How often the target's training text holds each chosen item. */
@@ -113,7 +116,7 @@ function memorisationOf(spec: CalibrationSpec): Memorisation {
 export function calibrationTexts(options: CalibrationSpec): CalibrationTexts {
   const m = memorisationOf(options);
   const seed = options.seed ?? DEMO_SEED;
-  const random = createRng(seed);
+  const random = seededRandom(seed);
   const style = createStyle(random);
   const background = style.background(options.backgroundDocs ?? BACKGROUND_DOCS);
   const items = style.items(options.items);
@@ -123,7 +126,7 @@ export function calibrationTexts(options: CalibrationSpec): CalibrationTexts {
   const members = new Set(options.twin ? [] : chosen);
   const told = options.twin ? twins : items;
   // Each copy is told afresh, so two weak copies of an item need not agree either.
-  const fresh = createRng(deriveSeed(seed, 'calibration-retell'));
+  const fresh = derivedRandom(seed, 'calibration-retell');
   const extra = Array.from({ length: m.repeats }, () => chosen.map((i) => told[i].retell(fresh, m.retold))).flat();
 
   const words = new Set<string>(STYLE_NUMBERS);

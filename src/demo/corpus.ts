@@ -12,7 +12,7 @@
  * than the original, while a non-member's own continuation, with its unseen name, scores worse than
  * the neighbours.
  */
-import { createRng } from '../util/rng.js';
+import { derivedRandom, seededRandom } from '../util/random.js';
 import { createStyle, shuffled } from './style.js';
 
 export interface CorpusSize {
@@ -46,7 +46,7 @@ export const DEMO_SIZES = {
 } as const satisfies Record<string, CorpusSize>;
 
 export function generateCorpus(size: CorpusSize, seed: number): DemoCorpus {
-  const random = createRng(seed);
+  const random = seededRandom(seed);
   const style = createStyle(random);
   const background = style.background(size.backgroundDocs);
   const count = size.itemsPerBenchmark;
@@ -70,6 +70,6 @@ export function generateCorpus(size: CorpusSize, seed: number): DemoCorpus {
 export function trainingDocs(corpus: DemoCorpus, size: CorpusSize, seed: number): { target: string[]; reference: string[] } {
   const members = [corpus.contaminated, corpus.partial].flat().filter((x) => x.member).map((x) => x.text);
   const target = [...corpus.background, ...Array.from({ length: size.repeats }, () => members).flat()];
-  const random = createRng(seed ^ 0x5bd1e995);
+  const random = derivedRandom(seed, 'training-order');
   return { target: shuffled(target.length, random).map((i) => target[i]), reference: [...corpus.background] };
 }

@@ -12,8 +12,11 @@ import { buildOnce } from './build-once.js';
 import { DEMO_SIZES, generateCorpus, trainingDocs, type DemoItem } from './corpus.js';
 import { trainModel } from './train.js';
 
-/** Bump whenever anything that changes the demo's files changes: an old cache is then rebuilt. */
-export const DEMO_VERSION = 1;
+/**
+ * Bump whenever anything that changes the demo's files changes: an old cache is then rebuilt.
+ * 2: the corpus is drawn from util/random.ts (sfc32) instead of mulberry32.
+ */
+export const DEMO_VERSION = 2;
 export const DEMO_SEED = 20240607;
 export type DemoSize = keyof typeof DEMO_SIZES;
 
