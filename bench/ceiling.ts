@@ -7,7 +7,8 @@
 import { availableParallelism } from 'node:os';
 import { GraphBuilder } from '../src/onnx/graph-builder.js';
 import { ort } from '../src/models/onnx/session.js';
-import { mulberry32, fillNormal } from '../test/fixtures/prng.js';
+import { seededRandom } from '../src/util/random.js';
+import { fillNormal } from '../test/fixtures/prng.js';
 
 export const CEILING_SHAPE = { m: 512, k: 768, n: 3072 } as const;
 
@@ -21,7 +22,7 @@ export interface CeilingProbe {
 export function matmulModel(m: number, k: number, n: number): Uint8Array {
   const g = new GraphBuilder({ name: 'ceiling', opset: 17, irVersion: 8 });
   const a = g.input('a', 'float32', [m, k]);
-  const b = g.initializer('b', fillNormal(new Float32Array(k * n), 0.02, mulberry32(7)), [k, n]);
+  const b = g.initializer('b', fillNormal(new Float32Array(k * n), 0.02, seededRandom(7)), [k, n]);
   g.op('MatMul', [a, b], {}, 'c');
   g.output('c', 'float32', [m, n]);
   return g.serialize();
@@ -35,7 +36,7 @@ export async function openCeiling(threads = Math.max(1, availableParallelism()))
     logSeverityLevel: 4,
     graphOptimizationLevel: 'all',
   });
-  const input = new ort.Tensor('float32', fillNormal(new Float32Array(m * k), 1, mulberry32(11)), [m, k]);
+  const input = new ort.Tensor('float32', fillNormal(new Float32Array(m * k), 1, seededRandom(11)), [m, k]);
   const flops = 2 * m * k * n;
   await session.run({ a: input });
   return {

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadBenchmark, selectSamples } from '../src/benchmarks/load.js';
 import { DEFAULT_WORDS } from '../src/onnx/fixture-tokenizer.js';
-import { createRng } from '../src/util/rng.js';
+import { seededRandom } from '../src/util/random.js';
 import { sharedDataDir } from './models.js';
 
 export interface BenchTexts {
@@ -23,7 +23,7 @@ const SOURCES = [
 
 /** Seeded sentences of 40-110 words: the shape of a multiple-choice item or a word problem. */
 export function generatedTexts(count: number, seed = 1): string[] {
-  const rng = createRng(seed);
+  const rng = seededRandom(seed);
   const words = DEFAULT_WORDS.filter((w) => /^[a-z]+$/.test(w));
   return Array.from({ length: count }, () => {
     const length = 40 + Math.floor(rng() * 70);

@@ -13,14 +13,14 @@ import { DEFAULTS } from '../../src/cli/config.js';
 import { prepareDemo } from '../../src/demo/prepare.js';
 import { ANIMALS, COLOURS, FEATURES } from '../../src/demo/words.js';
 import { writeReports } from '../../src/report/write.js';
-import { createRng } from '../../src/util/rng.js';
+import { seededRandom } from '../../src/util/random.js';
 
 const root = mkdtempSync(join(tmpdir(), 'contam-length-confound-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** Demo-vocabulary sentences; a member has one, a non-member three. */
 function lengthOnlyRows(): string[] {
-  const random = createRng(17);
+  const random = seededRandom(17);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
   const sentence = () => `The ${pick(COLOURS)} ${pick(ANIMALS)} is in the ${pick(FEATURES)} .`;
   return Array.from({ length: 24 }, (_, i) => {

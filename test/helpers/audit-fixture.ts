@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeGpt2Fixture, type Gpt2FixtureOptions } from '../fixtures/gpt2-fixture.js';
 import { DEFAULT_WORDS } from '../../src/onnx/fixture-tokenizer.js';
-import { createRng } from '../../src/util/rng.js';
+import { seededRandom } from '../../src/util/random.js';
 
 export interface AuditFixture {
   readonly root: string;
@@ -29,7 +29,7 @@ export async function writeAuditFixture(root: string, options: { rows?: number; 
   const reference = join(root, 'reference');
   await writeGpt2Fixture(target, { ...base, seed: 1 });
   await writeGpt2Fixture(reference, { ...base, seed: 2, kvConvention: 'stacked' });
-  const rng = createRng(99);
+  const rng = seededRandom(99);
   const rows = options.rows ?? 8;
   const gsm8k = join(root, 'gsm8k.jsonl');
   writeFileSync(

@@ -3,7 +3,7 @@ import { openModel, type OpenedModel } from '../../src/models/onnx/open.js';
 import { segmentSupport } from '../../src/models/onnx/segments.js';
 import { hasSharedData, sharedDataNote, sharedPath } from '../helpers/shared-data.js';
 import { incrementalLogprobs, leftPaddedLogprobs, maxAbsDiff } from './kv-helpers.js';
-import { createRng } from '../../src/util/rng.js';
+import { seededRandom } from '../../src/util/random.js';
 
 function randomIds(rng: () => number, n: number, below: number, first?: number): number[] {
   const ids = Array.from({ length: n }, () => 3 + Math.floor(rng() * (below - 3)));
@@ -23,7 +23,7 @@ for (const c of cases) {
     let rows: number[][];
     beforeAll(async () => {
       model = await openModel(sharedPath(c.dir), { withoutTokenizer: c.withoutTokenizer });
-      const rng = createRng(7);
+      const rng = seededRandom(7);
       rows = Array.from({ length: 8 }, (_, i) => randomIds(rng, 5 + i * 3, c.vocab, c.withoutTokenizer ? undefined : 1));
     });
     afterAll(() => model?.close());

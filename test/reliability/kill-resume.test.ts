@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../src/util/rng.js';
+import { seededRandom } from '../../src/util/random.js';
 import { writeAuditFixture } from '../helpers/audit-fixture.js';
 import { auditArgs, benchmarksOf, cacheFiles, cachedPerBenchmark, comparable, readJson, runCli, tempDir } from './cli-helpers.js';
 
@@ -35,7 +35,7 @@ describe('kill and resume', () => {
     const baselineRun = runCli(args('fresh'));
 
     // Three kill points, one in each third of the 48 samples, from a fixed seed.
-    const rng = createRng(909);
+    const rng = seededRandom(909);
     const points = [0, 1, 2].map((third) => 4 + third * 15 + Math.floor(rng() * 10));
     const cacheDir = join(root, 'cache-resumed');
     const cachedAtKill: number[] = [];

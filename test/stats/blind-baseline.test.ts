@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { blindBaseline, blindBaselineWarning, outOfFoldScores, stratifiedFolds, type BlindItem } from '../../src/stats/blind-baseline.js';
 import { textFeatures, wordsOf } from '../../src/stats/text-features.js';
-import { createRng } from '../../src/util/rng.js';
+import { seededRandom } from '../../src/util/random.js';
 
 const WORDS = Array.from({ length: 400 }, (_, i) => `w${i.toString(36)}`);
 
 /** Words from one skewed distribution whatever the label: only the length range can differ. */
 function texts(seed: number, count: number, length: (random: () => number) => number): string[] {
-  const random = createRng(seed);
+  const random = seededRandom(seed);
   return Array.from({ length: count }, () => Array.from({ length: length(random) }, () => WORDS[Math.floor(random() ** 2 * WORDS.length)]).join(' '));
 }
 
@@ -51,7 +51,7 @@ describe('blindBaseline', () => {
   });
 
   it('stays near chance without a warning when the labels are random with respect to the text', () => {
-    const labels = createRng(3);
+    const labels = seededRandom(3);
     const items = texts(4, 300, between(10, 40)).map((text) => ({ text, member: labels() < 0.5 }));
     const b = blindBaseline(items, { seed: 0 })!;
     expect(Math.abs(b.auroc - 0.5)).toBeLessThan(0.08);
@@ -61,7 +61,7 @@ describe('blindBaseline', () => {
   });
 
   it('is a function of the items and the seed', () => {
-    const labels = createRng(5);
+    const labels = seededRandom(5);
     const items = texts(6, 80, between(5, 30)).map((text) => ({ text, member: labels() < 0.4 }));
     expect(blindBaseline(items, { seed: 7 })).toEqual(blindBaseline(items, { seed: 7 }));
     expect(outOfFoldScores(items, 5, 7)).toEqual(outOfFoldScores(items, 5, 7));
