@@ -6,7 +6,8 @@ import type { Sample } from './types.js';
  * - `python-compat`: `random.seed(seed); random.shuffle(items)`, first n: the upstream tool's
  *   exact choice (detection-methods.md §1.2), so its published numbers can be compared item for item.
  *   It shuffles the list of valid samples, as upstream shuffles the already-filtered dataset.
- * - `hash` (default): each sample is ranked by sha256(`${seed}:${id}`) and the n lowest are kept.
+ * - `hash` (default): each sample is ranked by sha256(`${seed}:${id}`) and the n lowest are kept
+ *   (the whole hash, not util/random.ts's 32-bit deriveSeed, so no two ids tie in a large benchmark).
  *   A sample's chance of selection depends only on its own id, so adding or removing other rows
  *   (a fixed typo, a dropped item) leaves the rest of the selection unchanged; the result is
  *   returned in row order so plans read top to bottom like the file.

@@ -3,14 +3,15 @@
  * everything random in a run (sample choice aside, which ranks by hash) must be reproducible from the
  * seed in its config: neighbour draws, per-chunk and per-row streams, bootstraps, folds, simulations,
  * the demo's texts. The one exception is benchmarks/mt19937.ts, which must be Python's own generator
- * bit for bit so that `--sampling python-compat` picks the upstream tool's samples.
+ * bit for bit so that `--sampling python-compat` picks the upstream tool's samples. Retry jitter
+ * (models/remote/client.ts) is deliberately unseeded: clients retrying in step is what it prevents.
  *
  * Why sfc32 (Doty-Humphrey's Small Fast Counting generator) and not mulberry32, which the project
- * also used: mulberry32 has 32 bits of state, so a stream repeats after 2^32 draws and each output
- * determines the whole rest of the stream; a bootstrap of 10,000 resamples over 5,000 items already
- * draws 2^25.6 numbers from one stream. sfc32 keeps 128 bits of state with a counter (no stream
- * shorter than 2^32, about 2^127 on average), passes PractRand and BigCrush, and is as fast in
- * JavaScript's 32-bit integer arithmetic.
+ * also used: mulberry32's state is one 32-bit counter, so every seed walks the same cycle of 2^32
+ * states and two seeds' streams are one sequence shifted, which overlap once they draw enough (a
+ * bootstrap of 10,000 resamples over 5,000 items draws 2^25.6 numbers from one stream). sfc32 keeps
+ * 128 bits of state with a counter in it (no cycle shorter than 2^32, about 2^127 on average), so
+ * seeds start on unrelated stretches; it passes PractRand and is as fast in 32-bit integer arithmetic.
  */
 import { createHash } from 'node:crypto';
 
