@@ -60,8 +60,9 @@ function childScript(): string {
 }
 
 function runChild(args: string[]): ChildResult {
-  // execArgv carries tsx's loader when the bench runs from source.
-  const r = spawnSync(process.execPath, [...process.execArgv, childScript(), ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  // execArgv carries tsx's loader when the bench runs from source; --expose-gc as the bin's shebang
+  // passes it, so the child collects as the CLI does (src/models/onnx/garbage.ts).
+  const r = spawnSync(process.execPath, [...process.execArgv, '--expose-gc', childScript(), ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
   const line = r.stdout.trim().split('\n').pop() ?? '';
   if (r.status !== 0 || !line.startsWith('{')) throw new Error(`peak-memory child failed (${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   return JSON.parse(line) as ChildResult;

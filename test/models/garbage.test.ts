@@ -1,0 +1,40 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const garbage = new URL('../../dist/models/onnx/garbage.js', import.meta.url).href;
+
+/** Counts the collections garbage.js makes in a fresh node started with `flags`. */
+function collectionsWith(flags: string[]): number {
+  const script = `
+    let n = 0;
+    const gc = globalThis.gc;
+    if (gc) globalThis.gc = () => { n++; gc(); };
+    const g = await import(${JSON.stringify(garbage)});
+    for (let i = 0; i < 5; i++) g.noteTransientBytes(8 * 2 ** 20);
+    g.collectNow();
+    process.stdout.write(String(n));`;
+  const r = spawnSync(process.execPath, [...flags, '--input-type=module', '-e', script], { encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  expect(r.stdout.trim(), r.stderr).toMatch(/^\d+$/);
+  return Number(r.stdout.trim());
+}
+
+describe('garbage collection of onnxruntime outputs (issue 19)', () => {
+  it('the bin starts node with --expose-gc, so the flag is never set after start-up', () => {
+    const first = readFileSync(`${repo}src/cli/main.ts`, 'utf8').split('\n')[0];
+    expect(first).toBe('#!/usr/bin/env -S node --expose-gc');
+    const code = readFileSync(`${repo}src/models/onnx/garbage.ts`, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+    expect(code).not.toMatch(/setFlagsFromString|minor|node:v8|node:vm/);
+  });
+
+  it('collects after every 16 MB handed to JS and on collectNow when node has gc', () => {
+    expect(collectionsWith(['--expose-gc'])).toBe(3);
+  });
+
+  it('does nothing without --expose-gc and does not turn it on', () => {
+    expect(collectionsWith([])).toBe(0);
+  });
+});
