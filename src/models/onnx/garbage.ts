@@ -8,17 +8,20 @@
  * shebang passes it (src/cli/main.ts, `#!/usr/bin/env -S node --expose-gc`; NODE_OPTIONS also
  * accepts the flag). It is called only as documented, `gc()` with no argument (a full collection).
  * Started any other way (`node dist/cli/main.js`, the tests' workers, contam used as a library)
- * nothing is collected here and the peak is a few percent higher; results are the same.
+ * nothing is collected here and the peak is 1-2% higher (below); results are the same.
  *
  * Why not the earlier trick (issue 19): it set `--expose-gc` after start-up with
- * `v8.setFlagsFromString` (Node documents the outcome of changing flags after start-up as undefined)
- * and called `gc({ type: 'minor' })`, an option Node does not document. Measured on Node v20.20.2
- * (onnxruntime-node 1.30.0, 2 shared vCPUs), an audit of the two longest MMLU test items (959 and
- * 934 tokens, gpt2-mini as target and reference, 10 neighbours), three interleaved runs per variant:
- * see the README's Performance section for the figures. The minor collections gave no lower peak
- * than no collection at all; full collections at the same points peaked about 3% below the minor
- * ones, at 12 collections (0.6-0.8 s) per run. On the real exports in ../shared/data
- * (tiny-random-LlamaForCausalLM-fp16) the outputs never reach `LIMIT`, so no variant collects.
+ * `v8.setFlagsFromString` (Node leaves the effect of changing flags after start-up undefined) and
+ * called `gc({ type: 'minor' })`, an option Node does not document. Measured on Node v20.20.2,
+ * onnxruntime-node 1.30.0, 2 shared vCPUs, four interleaved rounds of an audit of the two longest
+ * MMLU test items (gpt2-mini as target and reference, 10 neighbours, bench/peak-memory-child.ts):
+ * peak RSS medians 520 MB (old), 501 MB (no collection), 494 MB (this: full `gc()`), i.e. 0.955x
+ * the old peak per round (0.926-0.958); wall-time medians 54.9, 43.6 and 41.7 s, within the host's
+ * run-to-run noise; the 12 full collections cost 0.6-1.1 s per run against 0.1 s for the minor ones.
+ * The minor collections lowered the peak no more than no collection at all. On the real export in
+ * ../shared/data (tiny-random-LlamaForCausalLM-fp16) the outputs never reach `LIMIT` and no
+ * variant collects (1,921 / 1,926 / 1,921 MB). Only v20.20.2 was measured; README, Performance.
+ * `Tensor.dispose()` is no substitute: on a CPU tensor it only drops the reference to the buffer.
  */
 
 const LIMIT = 16 * 2 ** 20;
