@@ -38,7 +38,7 @@ export const arc: TaskAdapter = {
     }),
 };
 
-function readChoices(row: Record<string, unknown>): Choices {
+export function readChoices(row: Record<string, unknown>): Choices {
   const question = get(row, 'question');
   if (question !== null && typeof question === 'object') {
     // AI2 JSONL nests the choices in the question object as [{text, label}].

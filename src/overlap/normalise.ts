@@ -1,0 +1,78 @@
+/**
+ * lm-evaluation-harness's decontamination text convention (lm_eval/decontamination/janitor.py,
+ * `Janitor.normalize_string` + `word_ngrams`): ASCII letters are lowercased (other letters are left
+ * as they are), the 32 characters of Python's `string.punctuation` are deleted, and the text is split
+ * on whitespace (`str.split()`). A word made only of punctuation therefore vanishes, and "don't" and
+ * "dont" are the same word. N-grams are N consecutive words of one document: they never span two
+ * documents, and a text of fewer than N words has none.
+ */
+
+/** The default N: lm-eval (after GPT-3's appendix C) uses 13 for every task. */
+export const DEFAULT_NGRAM = 13;
+
+/** Python's string.punctuation: !"#$%&'()*+,-./:;<=>?@[\]^_`{|}~ */
+const PUNCTUATION = new Uint8Array(128);
+for (const c of '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~') PUNCTUATION[c.charCodeAt(0)] = 1;
+
+/** Whitespace as Python's str.split() sees it (Unicode White_Space plus the \x1c-\x1f separators). */
+function isSpace(code: number): boolean {
+  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d) || (code >= 0x1c && code <= 0x1f);
+  if (code < 0x85) return false;
+  return (
+    code === 0x85 || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000
+  );
+}
+
+/** One normalised word and where its raw form starts in the original text. */
+export interface Word {
+  readonly word: string;
+  /** Offset of the raw word's first character, in Unicode code points (Python's str index). */
+  readonly offset: number;
+  /** 0-based count of line breaks (\n) before the word in the text. */
+  readonly lineDelta: number;
+}
+
+/** Splits and normalises `text` as lm-eval does, keeping each word's position for locations. */
+export function words(text: string): Word[] {
+  const out: Word[] = [];
+  let codePoint = 0;
+  let lines = 0;
+  let current = '';
+  let inWord = false;
+  let start = 0;
+  let startLines = 0;
+  const flush = () => {
+    if (inWord && current !== '') out.push({ word: current, offset: start, lineDelta: startLines });
+    inWord = false;
+    current = '';
+  };
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    // A low surrogate continues the code point its high surrogate began.
+    const low = code >= 0xdc00 && code <= 0xdfff && i > 0 && text.charCodeAt(i - 1) >= 0xd800 && text.charCodeAt(i - 1) <= 0xdbff;
+    if (isSpace(code)) {
+      flush();
+      if (code === 0x0a) lines += 1;
+    } else {
+      if (!inWord) {
+        inWord = true;
+        start = codePoint;
+        startLines = lines;
+      }
+      if (code < 128) {
+        if (!PUNCTUATION[code]) current += code >= 65 && code <= 90 ? String.fromCharCode(code + 32) : text[i];
+      } else {
+        current += text[i];
+      }
+    }
+    if (!low) codePoint += 1;
+  }
+  flush();
+  return out;
+}
+
+/** The normalised words alone, joined by one space: the form lm-eval stores n-grams in. */
+export function normalise(text: string): string {
+  return words(text).map((w) => w.word).join(' ');
+}
