@@ -11,6 +11,7 @@ type Command = { run(argv: string[]): Promise<void>; help: string };
 const verbs: Record<string, { summary: string; load: () => Promise<Command> }> = {
   audit: { summary: 'score benchmarks under a target and a reference model; write reports', load: () => import('./commands/audit.js') },
   demo: { summary: 'build tiny contaminated models and audit them (no downloads)', load: () => import('./commands/demo.js') },
+  overlap: { summary: 'scan training corpora for benchmark n-grams (lm-eval decontamination)', load: () => import('./commands/overlap.js') },
   report: { summary: 'render results.json again as .md, .json or .jsonl', load: () => import('./commands/report.js') },
   inspect: { summary: 'show how contam reads a model folder', load: () => import('./commands/inspect.js') },
   score: { summary: "show a model's per-token log-probs for a text", load: () => import('./commands/score.js') },

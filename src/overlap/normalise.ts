@@ -29,6 +29,8 @@ export interface Word {
   readonly word: string;
   /** Offset of the raw word's first character, in Unicode code points (Python's str index). */
   readonly offset: number;
+  /** Offset just past the raw word, in code points. */
+  readonly end: number;
   /** 0-based count of line breaks (\n) before the word in the text. */
   readonly lineDelta: number;
 }
@@ -43,7 +45,7 @@ export function words(text: string): Word[] {
   let start = 0;
   let startLines = 0;
   const flush = () => {
-    if (inWord && current !== '') out.push({ word: current, offset: start, lineDelta: startLines });
+    if (inWord && current !== '') out.push({ word: current, offset: start, end: codePoint, lineDelta: startLines });
     inWord = false;
     current = '';
   };

@@ -1,0 +1,186 @@
+/** contam overlap: scan training corpora for benchmark n-grams (issue 18). Exit 100 with --fail-on found. */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FatalError, errorMessage } from '../../errors.js';
+import { writeFileAtomic, probeWritable } from '../../report/atomic.js';
+import { CleanWriter, MANIFEST_NAME } from '../../overlap/clean-writer.js';
+import { commonFolder, expandCorpus } from '../../overlap/corpus-files.js';
+import { loadTaskFilter } from '../../overlap/drop-tasks.js';
+import { renderOverlapJsonl, renderOverlapMarkdown } from '../../overlap/markdown.js';
+import { mergeResults } from '../../overlap/merge.js';
+import { DEFAULT_NGRAM } from '../../overlap/normalise.js';
+import { loadQueries } from '../../overlap/queries.js';
+import { buildIndex, buildResults } from '../../overlap/results.js';
+import { scanCorpus, type Shard } from '../../overlap/scan.js';
+import type { OverlapResults } from '../../overlap/types.js';
+import { intFlag, parse, stdio, type Output } from '../args.js';
+import { parseBenchmarkList } from '../audit-flags.js';
+import { overlapSummaryLines, progressLine } from '../../overlap/summary.js';
+
+export const help = `Usage: contam overlap --corpus <files|folders|globs> -b <name=path,...> [options]
+       contam overlap merge <shard output folders...> [--out-dir DIR]
+
+Looks for benchmark items in training data as lm-evaluation-harness decontaminates: text
+normalised (ASCII lowercase, punctuation deleted, split on whitespace), word ${DEFAULT_NGRAM}-grams, an item
+found when any one of its n-grams occurs inside one corpus record. Items shorter than N words have
+no n-gram and are reported as not checkable.
+
+Options:
+  --corpus <paths>        JSONL (.jsonl, .ndjson), text (.txt, .md; one record per paragraph), each
+                          optionally .gz; folders and globs ("data/**/*.jsonl.gz"); repeat or comma-separate
+  -b, --benchmarks <list> gsm8k=./test.jsonl,arc=./ARC-Challenge-Test.jsonl (as contam audit)
+  --ngram <N>             words per n-gram (default ${DEFAULT_NGRAM}, lm-eval's)
+  --min-ngrams <K>        distinct n-grams an item needs to count as found (default 1, lm-eval's rule)
+  --fields <list>         text checked per item: gsm8k question|answer, arc question|choices|answer
+                          (default question: lm-eval's decontamination query)
+  --text-field <path>     dotted field of a JSONL record holding its text (default: text, content,
+                          messages, conversations, prompt/chosen/rejected, ... whichever is present)
+  --drop-tasks <FILE|solar-table8>  drop records whose task is listed (SOLAR paper, Table 8)
+  --task-field <path>     dotted field holding a record's task name (default _task_name, FLAN's)
+  --write-clean <DIR>     write the corpus minus matched and dropped records, plus ${MANIFEST_NAME}
+  --shard <i/N>           scan only records number i, i+N, i+2N, ... (then contam overlap merge)
+  --out-dir <DIR>         where overlap.json, overlap.jsonl and overlap.md go (default reports/overlap-<time>)
+  --fail-on <found|never> exit 100 when a benchmark has a found item (default never)
+  --json                  print overlap.json on stdout instead of the summary
+  --strict                stop at the first bad corpus record or benchmark row
+
+Examples:
+  contam overlap --corpus ./sft-data/ -b gsm8k=./gsm8k/test.jsonl,arc=./ARC-Challenge-Test.jsonl
+  contam overlap --corpus 'flan/*.jsonl.gz' -b gsm8k=./test.jsonl --drop-tasks solar-table8 --write-clean ./flan-clean
+  for i in 0 1 2; do contam overlap --corpus big.jsonl -b gsm8k=t.jsonl --shard $i/3 --out-dir s$i & done; wait
+  contam overlap merge s0 s1 s2 --out-dir merged`;
+
+const FLAGS = {
+  corpus: { type: 'string', multiple: true },
+  benchmarks: { type: 'string', short: 'b' },
+  ngram: { type: 'string' },
+  'min-ngrams': { type: 'string' },
+  fields: { type: 'string' },
+  'text-field': { type: 'string' },
+  'drop-tasks': { type: 'string' },
+  'task-field': { type: 'string' },
+  'write-clean': { type: 'string' },
+  shard: { type: 'string' },
+  'out-dir': { type: 'string' },
+  'fail-on': { type: 'string' },
+  json: { type: 'boolean' },
+  strict: { type: 'boolean' },
+} as const;
+
+export function parseShard(value: string | undefined): Shard | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(value.trim());
+  const shard = m ? { index: Number(m[1]), count: Number(m[2]) } : undefined;
+  if (!shard || shard.count < 1 || shard.index >= shard.count) throw new FatalError(`--shard ${value}: expected i/N with 0 <= i < N, e.g. 0/3`);
+  return shard;
+}
+
+function stamp(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+}
+
+function writeOutputs(results: OverlapResults, dir: string): string[] {
+  const files = [
+    [join(dir, 'overlap.json'), `${JSON.stringify(results, null, 2)}\n`],
+    [join(dir, 'overlap.jsonl'), renderOverlapJsonl(results)],
+    [join(dir, 'overlap.md'), renderOverlapMarkdown(results)],
+  ] as const;
+  for (const [path, content] of files) writeFileAtomic(path, content);
+  return files.map(([path]) => path);
+}
+
+function failOn(value: string | undefined): 'found' | 'never' {
+  if (value === undefined || value === 'never') return 'never';
+  if (value === 'found') return 'found';
+  throw new FatalError(`--fail-on ${value}: expected found or never`);
+}
+
+function finish(results: OverlapResults, written: readonly string[], fail: 'found' | 'never', json: boolean | undefined, io: Output): void {
+  if (json) io.out(JSON.stringify(results, null, 2));
+  else for (const line of overlapSummaryLines(results, written)) io.out(line);
+  if (fail === 'found' && results.benchmarks.some((b) => b.found > 0)) process.exitCode = 100;
+}
+
+function readShardOutput(dir: string): OverlapResults {
+  const path = existsSync(join(dir, 'overlap.json')) ? join(dir, 'overlap.json') : dir;
+  try {
+    const value = JSON.parse(readFileSync(path, 'utf8')) as OverlapResults;
+    if (typeof value?.schemaVersion !== 'number' || !Array.isArray(value.benchmarks)) throw new Error('not an overlap.json');
+    return value;
+  } catch (error) {
+    throw new FatalError(`${path}: cannot read an overlap.json (${errorMessage(error)}); expected a folder written by contam overlap --shard`);
+  }
+}
+
+async function runMerge(argv: string[], io: Output): Promise<void> {
+  const { values, positionals } = parse('overlap merge', argv, { 'out-dir': { type: 'string' }, json: { type: 'boolean' }, 'fail-on': { type: 'string' } });
+  if (values.help) return io.out(help);
+  if (positionals.length === 0) throw new FatalError('contam overlap merge: expected the shard output folders (see contam overlap --help)');
+  const fail = failOn(values['fail-on']);
+  const merged = mergeResults(positionals.map(readShardOutput), positionals);
+  const written = writeOutputs(merged, values['out-dir'] ?? `reports/overlap-${stamp(new Date())}`);
+  finish(merged, written, fail, values.json, io);
+}
+
+export async function run(argv: string[], io: Output = stdio): Promise<void> {
+  if (argv[0] === 'merge') return runMerge(argv.slice(1), io);
+  const { values, positionals } = parse('overlap', argv, FLAGS, true);
+  if (values.help) return io.out(help);
+  if (positionals.length > 0) throw new FatalError(`contam overlap: unexpected argument "${positionals[0]}"; pass corpus files with --corpus (see contam overlap --help)`);
+  const corpusArgs = (values.corpus ?? []).flatMap((c) => c.split(',')).map((c) => c.trim()).filter(Boolean);
+  if (corpusArgs.length === 0) throw new FatalError('contam overlap: expected --corpus <files, folders or globs> (see contam overlap --help)');
+  if (values.benchmarks === undefined) throw new FatalError('contam overlap: expected -b <name=path,...>, e.g. -b gsm8k=./gsm8k/test.jsonl (see contam overlap --help)');
+  const specs = parseBenchmarkList(values.benchmarks, undefined);
+  if (specs.length === 0) throw new FatalError(`--benchmarks ${values.benchmarks}: expected at least one name=path`);
+  const n = intFlag(values.ngram, '--ngram', 1) ?? DEFAULT_NGRAM;
+  const minNgrams = intFlag(values['min-ngrams'], '--min-ngrams', 1) ?? 1;
+  const fields = values.fields?.split(',').map((f) => f.trim()).filter(Boolean);
+  if (fields !== undefined && fields.length === 0) throw new FatalError(`--fields ${values.fields}: expected field names, e.g. question,answer`);
+  const shard = parseShard(values.shard);
+  const fail = failOn(values['fail-on']);
+  if (shard && values['write-clean'] !== undefined) throw new FatalError('--write-clean with --shard is not supported yet: write the clean copy from an unsharded run');
+  const taskFilter = values['drop-tasks'] !== undefined ? loadTaskFilter(values['drop-tasks']) : undefined;
+  const taskField = values['task-field'] ?? '_task_name';
+  const strict = values.strict === true;
+  const corpus = expandCorpus(corpusArgs);
+  const outDir = values['out-dir'] ?? `reports/overlap-${stamp(new Date())}`;
+  probeWritable(outDir);
+
+  const startedAt = new Date();
+  const benchmarks = [];
+  for (const spec of specs) benchmarks.push(await loadQueries(spec, fields, strict));
+  const index = buildIndex(benchmarks, n);
+  io.err(`overlap: ${index.items.length} benchmark items, ${index.size} distinct ${n}-grams; scanning ${corpus.files.length} file(s)${shard ? `, shard ${shard.index}/${shard.count}` : ''}`);
+  const clean = values['write-clean'] !== undefined ? new CleanWriter(values['write-clean'], commonFolder(corpus.files.map((f) => f.path))) : undefined;
+  const scan = await scanCorpus(corpus.files, index, {
+    textField: values['text-field'],
+    taskField,
+    taskFilter,
+    strict,
+    shard,
+    clean,
+    onProgress: (p) => io.err(progressLine(p)),
+  });
+  const cleaned = await clean?.close();
+  const results = buildResults({
+    benchmarks,
+    index,
+    scan,
+    minNgrams,
+    corpus: {
+      files: corpus.files.map((f) => ({ path: f.path, bytes: f.bytes })),
+      skippedFiles: corpus.skipped,
+      textField: values['text-field'] ?? 'auto (text, content, messages, conversations, prompt/chosen/rejected, ...)',
+    },
+    ...(taskFilter ? { taskFilter: { source: taskFilter.source, taskField } } : {}),
+    run: {
+      startedAt: startedAt.toISOString(),
+      seconds: scan.seconds,
+      mbPerSecond: scan.seconds > 0 ? scan.bytes / 1e6 / scan.seconds : 0,
+      ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}),
+    },
+  });
+  const written = writeOutputs(results, outDir);
+  if (clean && cleaned) io.err(`overlap: clean copy in ${clean.dir}: ${cleaned.removed} records removed (manifest ${MANIFEST_NAME})`);
+  finish(results, written, fail, values.json, io);
+}

@@ -1,0 +1,76 @@
+/**
+ * overlap.md: the data-side report in report.md's style. Every text from a corpus or a benchmark
+ * goes through escapeCell, so a record cannot end a table cell or inject HTML.
+ */
+import { displayPath, share, withInterval } from '../report/format.js';
+import { escapeCell, truncate } from '../report/escape.js';
+import type { OverlapResults } from './types.js';
+
+/** Found items shown per benchmark; overlap.jsonl has every one. */
+const SHOWN_ITEMS = 50;
+
+export function renderOverlapMarkdown(r: OverlapResults): string {
+  const n = r.convention.ngram;
+  const lines: string[] = [];
+  const files = r.corpus.files.length === 1 ? `**${escapeCell(displayPath(r.corpus.files[0].path))}**` : `${r.corpus.files.length} files`;
+  lines.push('# Benchmark overlap in training data', '');
+  lines.push(
+    `Corpus ${files}: ${r.corpus.records} records, ${(r.corpus.bytes / 1e6).toFixed(1)} MB, text from **${escapeCell(r.corpus.textField)}**; ` +
+      `${r.corpus.recordsWithMatches} records contain a benchmark ${n}-gram. Scanned with contam ${escapeCell(r.contamVersion)}.`,
+    '',
+  );
+  lines.push('## Results', '');
+  lines.push('| Benchmark | Text checked | Items | Checkable (≥ N words) | Found | Share found [95% CI] | Partly matched |');
+  lines.push('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const b of r.benchmarks) {
+    const coverage = b.items > 0 ? ` (${share(b.checkable / b.items)})` : '';
+    lines.push(
+      `| ${escapeCell(b.benchmark)} | ${escapeCell(b.checked.join(' + '))} | ${b.items} | ${b.checkable}${coverage} | ${b.found} | ${withInterval(b.share.estimate, b.share)} | ${b.partial} |`,
+    );
+  }
+  lines.push('');
+  lines.push(
+    `- Convention: ${escapeCell(r.convention.name)}, ${n}-grams. ${escapeCell(r.convention.normalisation)}.`,
+    `- Rule: ${escapeCell(r.convention.rule)}.`,
+    `- Share found is found / checkable. Items under ${n} words are a blind spot, not a clean result: the Checkable column says how much of each benchmark could be seen.`,
+  );
+  for (const b of r.benchmarks) {
+    if (b.skippedRows.count > 0) lines.push(`- ${escapeCell(b.benchmark)}: ${b.skippedRows.count} benchmark rows skipped (first: ${escapeCell(`${b.skippedRows.rows[0].file} ${b.skippedRows.rows[0].location}: ${b.skippedRows.rows[0].reason}`)}).`);
+  }
+  lines.push('');
+  const filter = r.corpus.taskFilter;
+  if (filter) {
+    lines.push('## Dropped tasks', '', `Records whose **${escapeCell(filter.taskField)}** names a task from **${escapeCell(filter.source)}**: ${filter.recordsDropped} dropped.`, '');
+    lines.push('| Task | Records |', '| --- | --- |');
+    for (const [name, count] of Object.entries(filter.dropped)) lines.push(`| ${escapeCell(name)} | ${count} |`);
+    lines.push('');
+  }
+  for (const b of r.benchmarks) {
+    const found = b.matches.filter((m) => m.found);
+    if (found.length === 0) continue;
+    lines.push(`## ${escapeCell(b.benchmark)}: found items`, '');
+    lines.push('| Item | Share of its n-grams | Matched n-grams | Spans | First location | First matched n-gram |', '| --- | --- | --- | --- | --- | --- |');
+    for (const m of found.slice(0, SHOWN_ITEMS)) {
+      const s = m.spans[0];
+      const where = s ? `${s.file} line ${s.line}, offset ${s.offset}` : '';
+      lines.push(`| ${escapeCell(m.id)} | ${share(m.share)} | ${m.matchedNgrams.length} / ${m.ngrams} | ${m.spanCount} | ${escapeCell(where)} | ${escapeCell(truncate(m.matchedNgrams[0]?.text ?? '', 80))} |`);
+    }
+    if (found.length > SHOWN_ITEMS) lines.push('', `… and ${found.length - SHOWN_ITEMS} more found items in overlap.jsonl.`);
+    lines.push('');
+  }
+  if (r.corpus.badRecords.count > 0) {
+    lines.push('## Bad records', '', `${r.corpus.badRecords.count} corpus records could not be read and were not checked.`, '');
+    lines.push('| File | Line | Problem |', '| --- | --- | --- |');
+    for (const bad of r.corpus.badRecords.first) lines.push(`| ${escapeCell(bad.file)} | ${bad.line} | ${escapeCell(truncate(bad.reason, 160))} |`);
+    lines.push('');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** overlap.jsonl: one line per found item, with its benchmark and locations. */
+export function renderOverlapJsonl(r: OverlapResults): string {
+  return r.benchmarks
+    .flatMap((b) => b.matches.filter((m) => m.found).map((m) => JSON.stringify({ benchmark: b.benchmark, ...m })))
+    .map((l) => `${l}\n`)
+    .join('');
+}

@@ -1,0 +1,23 @@
+/** The plain lines `contam overlap` prints: progress on stderr, the end-of-run summary on stdout. */
+import { share, withInterval } from '../report/format.js';
+import type { ScanProgress } from './scan.js';
+import type { OverlapResults } from './types.js';
+
+export function progressLine(p: ScanProgress): string {
+  const mb = p.bytesRead / 1e6;
+  const rate = p.seconds > 0 ? mb / p.seconds : 0;
+  return `overlap: ${mb.toFixed(1)} MB read, ${p.records} records, ${p.recordsWithMatches} with matches, ${rate.toFixed(1)} MB/s`;
+}
+
+export function overlapSummaryLines(r: OverlapResults, written: readonly string[]): string[] {
+  const lines = r.benchmarks.map(
+    (b) =>
+      `${b.benchmark} (${b.checked.join(' + ')}): ${b.found} of ${b.checkable} checkable items found, share ${withInterval(b.share.estimate, b.share)}; ` +
+      `${b.checkable} of ${b.items} items checkable (${share(b.items > 0 ? b.checkable / b.items : NaN)}), ${b.partial} partly matched`,
+  );
+  const c = r.corpus;
+  lines.push(`corpus: ${c.records} records, ${c.recordsWithMatches} with a benchmark ${r.convention.ngram}-gram, ${c.badRecords.count} bad`);
+  if (c.taskFilter) lines.push(`dropped tasks (${c.taskFilter.source}): ${c.taskFilter.recordsDropped} records`);
+  lines.push(`wrote ${written.join(', ')}`);
+  return lines;
+}
