@@ -52,7 +52,7 @@ export function renderOverlapMarkdown(r: OverlapResults): string {
     lines.push('| Item | Share of its n-grams | Matched n-grams | Spans | First location | First matched n-gram |', '| --- | --- | --- | --- | --- | --- |');
     for (const m of found.slice(0, SHOWN_ITEMS)) {
       const s = m.spans[0];
-      const where = s ? `${s.file} line ${s.line}, offset ${s.offset}` : '';
+      const where = s ? `${displayPath(s.file)} line ${s.line}, offset ${s.offset}` : '';
       lines.push(`| ${escapeCell(m.id)} | ${share(m.share)} | ${m.matchedNgrams.length} / ${m.ngrams} | ${m.spanCount} | ${escapeCell(where)} | ${escapeCell(truncate(m.matchedNgrams[0]?.text ?? '', 80))} |`);
     }
     if (found.length > SHOWN_ITEMS) lines.push('', `… and ${found.length - SHOWN_ITEMS} more found items in overlap.jsonl.`);
@@ -61,7 +61,7 @@ export function renderOverlapMarkdown(r: OverlapResults): string {
   if (r.corpus.badRecords.count > 0) {
     lines.push('## Bad records', '', `${r.corpus.badRecords.count} corpus records could not be read and were not checked.`, '');
     lines.push('| File | Line | Problem |', '| --- | --- | --- |');
-    for (const bad of r.corpus.badRecords.first) lines.push(`| ${escapeCell(bad.file)} | ${bad.line} | ${escapeCell(truncate(bad.reason, 160))} |`);
+    for (const bad of r.corpus.badRecords.first) lines.push(`| ${escapeCell(displayPath(bad.file))} | ${bad.line} | ${escapeCell(truncate(bad.reason, 160))} |`);
     lines.push('');
   }
   return `${lines.join('\n')}\n`;
