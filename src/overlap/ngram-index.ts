@@ -64,7 +64,11 @@ export class NgramIndex {
   /** entry index + 1 per slot; 0 is empty. */
   private slots = new Int32Array(1024);
 
-  constructor(readonly n: number) {}
+  /** `hashWord` is replaceable so tests can force every key to collide and check the text verification. */
+  constructor(
+    readonly n: number,
+    private readonly hashWord: (word: string) => [number, number] = wordHashes,
+  ) {}
 
   get size(): number {
     return this.entries.length;
@@ -89,8 +93,8 @@ export class NgramIndex {
 
   private insert(text: string, posting: Posting): void {
     const parts = text.split(' ');
-    const ha = Uint32Array.from(parts, (w) => wordHashes(w)[0]);
-    const hb = Uint32Array.from(parts, (w) => wordHashes(w)[1]);
+    const ha = Uint32Array.from(parts, (w) => this.hashWord(w)[0]);
+    const hb = Uint32Array.from(parts, (w) => this.hashWord(w)[1]);
     const [a, b] = windowKey(ha, hb, 0, this.n);
     let slot = this.findSlot(a, b);
     for (let e = slot >= 0 ? this.slots[slot] - 1 : -1; e >= 0; e = this.entries[e].next) {
@@ -152,7 +156,7 @@ export class NgramIndex {
     if (count < this.n || this.entries.length === 0) return;
     const ha = new Uint32Array(count);
     const hb = new Uint32Array(count);
-    for (let i = 0; i < count; i += 1) [ha[i], hb[i]] = wordHashes(docWords[i].word);
+    for (let i = 0; i < count; i += 1) [ha[i], hb[i]] = this.hashWord(docWords[i].word);
     for (let i = 0; i + this.n <= count; i += 1) {
       const [a, b] = windowKey(ha, hb, i, this.n);
       const slot = this.findSlot(a, b);
