@@ -4,7 +4,7 @@
  * one record at a time, never the corpus. A bad record is counted (fatal only with `strict`).
  */
 import { resolve } from 'node:path';
-import { FatalError } from '../errors.js';
+import { FatalError, errorMessage } from '../errors.js';
 import { truncate } from '../util/text.js';
 import type { CorpusFile } from './corpus-files.js';
 import { units } from './corpus-records.js';
@@ -70,6 +70,18 @@ export async function scanCorpus(files: readonly CorpusFile[], index: NgramIndex
 
   for (const file of files) {
     await options.clean?.openFile(file);
+    try {
+      await scanFile(file);
+    } catch (error) {
+      if (error instanceof FatalError) throw error;
+      throw new FatalError(`--corpus ${file.path}: cannot read this file (${errorMessage(error)}); expected ${file.gzip ? 'gzip-compressed ' : ''}${file.format === 'jsonl' ? 'JSONL' : 'text'}`);
+    }
+    await options.clean?.closeFile();
+  }
+  progress();
+  return { matches, records, bytes, recordsWithMatches, badCount, badFirst, recordsDropped, dropped, seconds: (performance.now() - started) / 1000 };
+
+  async function scanFile(file: CorpusFile): Promise<void> {
     for await (const unit of units(file, resolve(file.path))) {
       bytesRead += unit.raw.length;
       if (performance.now() - lastProgress >= every) {
@@ -139,8 +151,5 @@ export async function scanCorpus(files: readonly CorpusFile[], index: NgramIndex
         else await options.clean.keep(unit.raw);
       }
     }
-    await options.clean?.closeFile();
   }
-  progress();
-  return { matches, records, bytes, recordsWithMatches, badCount, badFirst, recordsDropped, dropped, seconds: (performance.now() - started) / 1000 };
 }

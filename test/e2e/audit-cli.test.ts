@@ -224,7 +224,7 @@ describe('exit codes', () => {
   it('1 for an unknown command', () => {
     const out = runCli(['frobnicate']);
     expect(out.code).toBe(1);
-    expect(out.stderr).toBe('contam: unknown command "frobnicate"; expected one of audit, demo, report, inspect, score, list, validate, cache\n');
+    expect(out.stderr).toBe('contam: unknown command "frobnicate"; expected one of audit, demo, overlap, report, inspect, score, list, validate, cache\n');
   });
 
   it('--json prints only the results JSON on stdout, the same object as results.json', () => {

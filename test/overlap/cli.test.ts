@@ -81,6 +81,9 @@ describe('contam overlap CLI', () => {
     }
     const parquet = runCli(['overlap', '--corpus', join(root, 'x.parquet'), '-b', `gsm8k=${bench}`]);
     expect(parquet.stderr).toBe(`contam: --corpus ${join(root, 'x.parquet')}: Parquet corpora are not read yet; expected .jsonl, .ndjson, .txt or .md, optionally .gz\n`);
+    writeFileSync(join(root, 'bad.jsonl.gz'), 'not gzip at all');
+    const gz = runCli(['overlap', '--corpus', join(root, 'bad.jsonl.gz'), '-b', `gsm8k=${bench}`, '--out-dir', join(root, 'o')]);
+    expect([gz.code, gz.stderr.split('\n').filter((l) => l.startsWith('contam:'))]).toEqual([1, [`contam: --corpus ${join(root, 'bad.jsonl.gz')}: cannot read this file (incorrect header check); expected gzip-compressed JSONL`]]);
     const missing = runCli(['overlap', '--corpus', join(root, 'nope'), '-b', `gsm8k=${bench}`]);
     expect(missing.stderr).toBe(`contam: --corpus ${join(root, 'nope')}: expected a file, folder or glob, found nothing at this path\n`);
     const glob = runCli(['overlap', '--corpus', `${corpus}/*.jsonl`, '-b', `gsm8k=${bench}`, '--out-dir', join(root, 'g'), '--json']);
