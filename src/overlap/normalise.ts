@@ -10,9 +10,7 @@
 /** The default N: lm-eval (after GPT-3's appendix C) uses 13 for every task. */
 export const DEFAULT_NGRAM = 13;
 
-/** Python's string.punctuation: !"#$%&'()*+,-./:;<=>?@[\]^_`{|}~ */
-const PUNCTUATION = new Uint8Array(128);
-for (const c of '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~') PUNCTUATION[c.charCodeAt(0)] = 1;
+/** Python's string.punctuation, !"#$%&'()*+,-./:;<=>?@[\]^_`{|}~, is exactly the ASCII ranges !-/ :-@ [-` {-~. */
 
 /** Whitespace as Python's str.split() sees it (Unicode White_Space plus the \x1c-\x1f separators). */
 function isSpace(code: number): boolean {
@@ -35,42 +33,47 @@ export interface Word {
   readonly lineDelta: number;
 }
 
+const NEEDS_WORK = /[A-Z!-/:-@[-`{-~]/;
+const PUNCTUATION_RE = /[!-/:-@[-`{-~]/g;
+const UPPER_RE = /[A-Z]/g;
+
+/** lm-eval's translate table for one raw word: delete ASCII punctuation, lowercase A-Z only. */
+function normaliseWord(raw: string): string {
+  if (!NEEDS_WORK.test(raw)) return raw;
+  return raw.replace(PUNCTUATION_RE, '').replace(UPPER_RE, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
+}
+
 /** Splits and normalises `text` as lm-eval does, keeping each word's position for locations. */
 export function words(text: string): Word[] {
   const out: Word[] = [];
   let codePoint = 0;
   let lines = 0;
-  let current = '';
   let inWord = false;
   let start = 0;
+  let startCodePoint = 0;
   let startLines = 0;
-  const flush = () => {
-    if (inWord && current !== '') out.push({ word: current, offset: start, end: codePoint, lineDelta: startLines });
-    inWord = false;
-    current = '';
-  };
   for (let i = 0; i < text.length; i += 1) {
     const code = text.charCodeAt(i);
-    // A low surrogate continues the code point its high surrogate began.
-    const low = code >= 0xdc00 && code <= 0xdfff && i > 0 && text.charCodeAt(i - 1) >= 0xd800 && text.charCodeAt(i - 1) <= 0xdbff;
-    if (isSpace(code)) {
-      flush();
+    if (code === 0x20 || isSpace(code)) {
+      if (inWord) {
+        const word = normaliseWord(text.slice(start, i));
+        if (word !== '') out.push({ word, offset: startCodePoint, end: codePoint, lineDelta: startLines });
+        inWord = false;
+      }
       if (code === 0x0a) lines += 1;
-    } else {
-      if (!inWord) {
-        inWord = true;
-        start = codePoint;
-        startLines = lines;
-      }
-      if (code < 128) {
-        if (!PUNCTUATION[code]) current += code >= 65 && code <= 90 ? String.fromCharCode(code + 32) : text[i];
-      } else {
-        current += text[i];
-      }
+    } else if (!inWord) {
+      inWord = true;
+      start = i;
+      startCodePoint = codePoint;
+      startLines = lines;
     }
-    if (!low) codePoint += 1;
+    // A low surrogate continues the code point its high surrogate began.
+    if (code < 0xdc00 || code > 0xdfff || i === 0 || text.charCodeAt(i - 1) < 0xd800 || text.charCodeAt(i - 1) > 0xdbff) codePoint += 1;
   }
-  flush();
+  if (inWord) {
+    const word = normaliseWord(text.slice(start));
+    if (word !== '') out.push({ word, offset: startCodePoint, end: codePoint, lineDelta: startLines });
+  }
   return out;
 }
 

@@ -5,12 +5,25 @@ import { globToRegExp } from '../../src/overlap/corpus-files.js';
 import { NgramIndex } from '../../src/overlap/ngram-index.js';
 import { normalise, words } from '../../src/overlap/normalise.js';
 import { recordText } from '../../src/overlap/record-text.js';
+import { mulberry32 } from '../fixtures/prng.js';
+import { python, sourceNote } from '../stats/python.js';
 
 describe('lm-eval normalisation (janitor.py normalize_string + split)', () => {
   it('matches Python on ASCII case, punctuation-only words, non-ASCII letters and Unicode spaces', () => {
     // python3: s.translate(str.maketrans(ascii_lowercase + ascii_uppercase, ascii_lowercase * 2, string.punctuation)).split()
     const s = "  Héllo, WORLD!! -- it's  $5.00\n(ÀB) x_y \u00a0z\u2003end.";
     expect(words(s).map((w) => w.word)).toEqual(['héllo', 'world', 'its', '500', 'Àb', 'xy', 'z', 'end']);
+  });
+
+  const alphabet = ['a', 'B', 'z', 'Q', '7', "'", '-', '.', ',', '$', '_', '\\', '`', '~', 'é', 'À', 'ß', '😀', ' ', '  ', '\t', '\n', '\r\n', '\u00a0', '\u2003', '\u3000', '\u001c', '\u0085', '\u200b'];
+  const random = mulberry32(18);
+  const texts = Array.from({ length: 300 }, () => Array.from({ length: 1 + Math.floor(random() * 40) }, () => alphabet[Math.floor(random() * alphabet.length)]).join(''));
+  const live = python<string[][]>(
+    'import json,string,sys\nt=str.maketrans(string.ascii_lowercase+string.ascii_uppercase,string.ascii_lowercase*2,string.punctuation)\nprint(json.dumps([s.translate(t).split() for s in json.load(sys.stdin)]))',
+    texts,
+  );
+  it.skipIf(live === null)(`agrees with Python's janitor normalisation on 300 random strings${sourceNote(live)}`, () => {
+    expect(texts.map((t) => words(t).map((w) => w.word))).toEqual(live);
   });
 
   it('keeps code-point offsets and line numbers of the raw words', () => {
