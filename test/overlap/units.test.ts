@@ -1,6 +1,9 @@
 /** The pieces of contam overlap: lm-eval's normalisation, the verified index, record text, Table 8. */
 import { describe, expect, it } from 'vitest';
-import { makeFilter, SOLAR_TABLE8, spellings } from '../../src/overlap/drop-tasks.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadTaskFilter, makeFilter, SOLAR_TABLE8, spellings } from '../../src/overlap/drop-tasks.js';
 import { globToRegExp } from '../../src/overlap/corpus-files.js';
 import { NgramIndex } from '../../src/overlap/ngram-index.js';
 import { normalise, words } from '../../src/overlap/normalise.js';
@@ -88,6 +91,15 @@ describe('SOLAR Table 8 task filter', () => {
       'ai2_arc/ARC-Easy:1.0.0',
     ]);
     expect(SOLAR_TABLE8).toHaveLength(10);
+  });
+
+  it('reads a file of names, one per line, with comments and blank lines ignored', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'contam-tasks-')), 'tasks.txt');
+    writeFileSync(path, '# mine\nmy_task:1.0.0\n\n  other/Task-x  # trailing note\nmy_task:1.0.0\n');
+    const filter = loadTaskFilter(path);
+    expect([filter.source, filter.names, filter.match('otherTaskx'), filter.match('my_task:1.0.0'), filter.match('x')]).toEqual([path, ['my_task:1.0.0', 'other/Task-x'], 'other/Task-x', 'my_task:1.0.0', undefined]);
+    writeFileSync(path, '# nothing\n');
+    expect(() => loadTaskFilter(path)).toThrow(`--drop-tasks ${path}: expected task names, one per line, found none`);
   });
 });
 
