@@ -1,5 +1,5 @@
 /** contam overlap end to end: exit codes, the clean copy, task drops and one-line errors. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -47,6 +47,19 @@ describe('contam overlap CLI', () => {
     });
     expect(report.corpus.badRecords).toEqual({ count: 1, first: [{ file: join(corpus, 'a.jsonl'), line: 18, reason: expect.stringMatching(/^not valid JSON/) }] });
     expect(readFileSync(join(root, 'o/overlap.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).id)).toEqual(['gsm8k/test/0', 'gsm8k/test/1', 'gsm8k/test/2', 'gsm8k/test/3']);
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('reports a clean copy that cannot be written (ENOSPC via /dev/full) as one line', () => {
+    const { root, bench, corpus } = cliFixture();
+    mkdirSync(join(root, 'clean'));
+    symlinkSync('/dev/full', join(root, 'clean/a.jsonl'));
+    for (const gz of [false, true]) {
+      if (gz) symlinkSync('/dev/full', join(root, 'clean/b.jsonl.gz'));
+      const input = gz ? join(corpus, 'b.jsonl.gz') : join(corpus, 'a.jsonl');
+      const out = runCli(['overlap', '--corpus', input, '-b', `gsm8k=${bench}`, '--write-clean', join(root, 'clean'), '--out-dir', join(root, 'o')]);
+      const name = gz ? 'b.jsonl.gz' : 'a.jsonl';
+      expect([out.code, out.stderr.split('\n').filter((l) => l.startsWith('contam'))]).toEqual([1, [`contam: --write-clean: cannot write ${join(root, 'clean', name)} (ENOSPC: no space left on device, write)`]]);
+    }
   });
 
   it('--fields question,answer widens the checked text and says so', () => {
