@@ -8,7 +8,8 @@ import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
 import { FatalError, errorMessage } from '../errors.js';
 import type { Tokenizer } from './types.js';
 
-interface HfLike {
+/** The subset of @huggingface/tokenizers used here (its own types degrade under NodeNext). */
+export interface HfLike {
   encode(text: string, options?: { add_special_tokens?: boolean }): { ids: number[] };
   decode(ids: number[], options?: { skip_special_tokens?: boolean }): string;
   token_to_id(token: string): number | undefined;

@@ -7,15 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
+import type { HfLike } from '../../src/models/tokenizer.js';
 
-/** The subset of @huggingface/tokenizers 0.2 used here (its own types degrade under NodeNext). */
-interface HfLike {
-  encode(text: string, options?: { add_special_tokens?: boolean }): { ids: number[] };
-  decode(ids: number[], options?: { skip_special_tokens?: boolean }): string;
-  token_to_id(token: string): number | undefined;
-  id_to_token(id: number): string | undefined;
-  get_vocab(withAdded?: boolean): Map<string, number>;
-}
 
 /** Sampling defaults a model folder's generation_config.json may set (vLLM: `--generation-config auto`). */
 export interface GenerationDefaults {
