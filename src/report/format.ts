@@ -6,7 +6,9 @@ import type { BenchmarkResult, Interval, Verdict } from '../audit/types.js';
 import type { Traffic } from '../models/backend.js';
 import { isAbsolute, relative } from 'node:path';
 import { safeFileName } from './escape.js';
-import { formatDuration } from '../util/text.js';
+import { formatDuration, pValue, signed } from '../util/text.js';
+
+export { pValue, signed };
 
 /** Contamination shares are fractions like the published "result < 0.1, %" (0.70, not 70%). */
 export function share(value: number): string {
@@ -17,12 +19,6 @@ export function withInterval(value: number, interval: Interval): string {
   return `${share(value)} [${share(interval.low)}, ${share(interval.high)}]`;
 }
 
-/** p-values span many orders of magnitude: fixed notation hides 1e-12 as 0.000. */
-export function pValue(p: number): string {
-  if (!Number.isFinite(p)) return 'n/a';
-  if (p < 0.0001) return '< 0.0001';
-  return p < 0.01 ? p.toFixed(4) : p.toFixed(3);
-}
 
 /**
  * A local path as report.md shows it: relative to the working folder when inside it, else its last
@@ -47,10 +43,6 @@ export function modelName(m: { readonly id: string; readonly name?: string }): s
   return m.name ?? m.id;
 }
 
-export function signed(value: number): string {
-  if (!Number.isFinite(value)) return 'n/a';
-  return `${value > 0 ? '+' : value < 0 ? '−' : '±'}${Math.abs(value).toFixed(2)}`;
-}
 
 /** Durations are written one way everywhere (util/text.ts): "850ms", "42s", "3m05s", "1h02m". */
 export const duration = formatDuration;

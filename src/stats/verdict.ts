@@ -29,6 +29,7 @@
  * margins.suspicious to tolerate a known difference.
  */
 import { FatalError } from '../errors.js';
+import { pValue as formatP, signed } from '../util/text.js';
 import { binomialTailP } from './binomial.js';
 
 export type Verdict = 'clean' | 'suspicious' | 'contaminated' | 'unknown';
@@ -124,9 +125,6 @@ export interface VerdictDecision {
   readonly pValue: number;
 }
 
-/** Shares as Table 9 prints them (0.28), signed: +0.40. */
-const pts = (x: number): string => (Number.isNaN(x) ? 'n/a' : `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`);
-
 export function decideVerdict(evidence: VerdictEvidence, policy: VerdictPolicy): VerdictDecision {
   checkThresholds(policy.thresholds);
   checkPair(policy.margins, 'margins');
@@ -144,14 +142,9 @@ export function decideVerdict(evidence: VerdictEvidence, policy: VerdictPolicy):
   }
   const { value, low } = control.difference;
   const { margins } = policy;
-  const versus = `target − control ${pts(value)} [${pts(low)}, ${pts(control.difference.high)}], McNemar p ${formatP(pValue)}`;
+  const versus = `target − control ${signed(value)} [${signed(low)}, ${signed(control.difference.high)}], McNemar p ${formatP(pValue)}`;
   if (!(pValue < alpha)) return decided('clean', 'relative', `not distinguishable from the control: ${versus}`);
   if (low >= margins.contaminated) return decided('contaminated', 'relative', `${versus}; the interval clears the ${margins.contaminated.toFixed(2)} margin`);
   if (value > 0 && value >= margins.suspicious) return decided('suspicious', 'relative', `${versus}; significant but small: the interval does not clear ${margins.contaminated.toFixed(2)}`);
   return decided('clean', 'relative', `${versus}; significant but below the ${margins.suspicious.toFixed(2)} margin`);
-}
-
-function formatP(p: number): string {
-  if (!Number.isFinite(p)) return 'n/a';
-  return p < 0.0001 ? '< 0.0001' : p.toPrecision(2);
 }

@@ -41,3 +41,16 @@ export function formatDuration(ms: number): string {
   if (minutes < 60) return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
   return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
 }
+
+/** p-values span many orders of magnitude: fixed notation hides 1e-12 as 0.000. */
+export function pValue(p: number): string {
+  if (!Number.isFinite(p)) return 'n/a';
+  if (p < 0.0001) return '< 0.0001';
+  return p < 0.01 ? p.toFixed(4) : p.toFixed(3);
+}
+
+/** A difference of shares, signed: +0.40, −0.03, ±0.00. */
+export function signed(value: number): string {
+  if (!Number.isFinite(value)) return 'n/a';
+  return `${value > 0 ? '+' : value < 0 ? '−' : '±'}${Math.abs(value).toFixed(2)}`;
+}
