@@ -8,7 +8,7 @@ import { globToRegExp } from '../../src/overlap/corpus-files.js';
 import { NgramIndex } from '../../src/overlap/ngram-index.js';
 import { normalise, words } from '../../src/overlap/normalise.js';
 import { recordText } from '../../src/overlap/record-text.js';
-import { mulberry32 } from '../fixtures/prng.js';
+import { seededRandom } from '../../src/util/random.js';
 import { python, sourceNote } from '../stats/python.js';
 
 describe('lm-eval normalisation (janitor.py normalize_string + split)', () => {
@@ -19,7 +19,7 @@ describe('lm-eval normalisation (janitor.py normalize_string + split)', () => {
   });
 
   const alphabet = ['a', 'B', 'z', 'Q', '7', "'", '-', '.', ',', '$', '_', '\\', '`', '~', 'é', 'À', 'ß', '😀', ' ', '  ', '\t', '\n', '\r\n', '\u00a0', '\u2003', '\u3000', '\u001c', '\u0085', '\u200b'];
-  const random = mulberry32(18);
+  const random = seededRandom(18);
   const texts = Array.from({ length: 300 }, () => Array.from({ length: 1 + Math.floor(random() * 40) }, () => alphabet[Math.floor(random() * alphabet.length)]).join(''));
   const live = python<string[][]>(
     'import json,string,sys\nt=str.maketrans(string.ascii_lowercase+string.ascii_uppercase,string.ascii_lowercase*2,string.punctuation)\nprint(json.dumps([s.translate(t).split() for s in json.load(sys.stdin)]))',
