@@ -4,34 +4,21 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAudit, type AuditOutput } from '../../src/audit/run.js';
 import type { AuditConfig } from '../../src/audit/types.js';
-import { writeAuditFixture, type AuditFixture } from '../helpers/audit-fixture.js';
+import { fixtureAuditConfig, writeAuditFixture, type AuditFixture } from '../helpers/audit-fixture.js';
 
 const root = mkdtempSync(join(tmpdir(), 'contam-early-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function config(fx: AuditFixture, earlyStop: boolean, mode: 'fixed' | 'compat'): AuditConfig {
-  return {
-    target: { path: fx.target },
-    reference: { path: fx.reference },
-    benchmarks: [{ name: 'gsm8k', task: 'gsm8k', path: fx.gsm8k }],
+  return fixtureAuditConfig(fx, join(root, 'cache'), {
     samples: 12,
     seed: 3,
     sampling: 'seeded',
     detectors: ['loss', 'min-k', 'min-k-plus-plus', 'zlib'],
     neighbours: 60,
-    prefixRatio: 0.4,
-    cut: 0.1,
     mode,
     earlyStop,
-    thresholds: { suspicious: 0.5, contaminated: 0.85 },
-    margins: { suspicious: 0.05, contaminated: 0.1 },
-    failOn: 'never',
-    strict: false,
-    cache: { enabled: false, dir: join(root, 'cache') },
-    outputs: [],
-    onnx: { batchSize: 16 },
-    remote: {},
-  };
+  });
 }
 
 describe('exact early stopping on a fixture audit', () => {

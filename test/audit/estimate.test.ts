@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { estimateWork, totalWork } from '../../src/audit/estimate.js';
 import { runAudit } from '../../src/audit/run.js';
 import type { AuditConfig } from '../../src/audit/types.js';
-import { writeAuditFixture, type AuditFixture } from '../helpers/audit-fixture.js';
+import { fixtureAuditConfig, writeAuditFixture, type AuditFixture } from '../helpers/audit-fixture.js';
 
 const root = mkdtempSync(join(tmpdir(), 'contam-estimate-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -17,28 +17,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const SAMPLES = 5;
 
 function config(fx: AuditFixture, earlyStop: boolean, detectors: string[]): AuditConfig {
-  return {
-    target: { path: fx.target },
-    reference: { path: fx.reference },
-    benchmarks: [{ name: 'gsm8k', task: 'gsm8k', path: fx.gsm8k }],
-    samples: SAMPLES,
-    seed: 0,
-    sampling: 'seeded',
-    detectors,
-    neighbours: 20,
-    prefixRatio: 0.4,
-    cut: 0.1,
-    mode: 'fixed',
-    earlyStop,
-    thresholds: { suspicious: 0.5, contaminated: 0.85 },
-    margins: { suspicious: 0, contaminated: 0.1 },
-    failOn: 'never',
-    strict: false,
-    cache: { enabled: false, dir: join(root, 'cache') },
-    outputs: [],
-    onnx: { batchSize: 16 },
-    remote: {},
-  };
+  return fixtureAuditConfig(fx, join(root, 'cache'), { samples: SAMPLES, seed: 0, detectors, neighbours: 20, earlyStop });
 }
 
 describe('estimateWork', () => {

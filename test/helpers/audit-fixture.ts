@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { writeGpt2Fixture, type Gpt2FixtureOptions } from '../fixtures/gpt2-fixture.js';
 import { DEFAULT_WORDS } from '../../src/onnx/fixture-tokenizer.js';
 import { seededRandom } from '../../src/util/random.js';
+import type { AuditConfig } from '../../src/audit/types.js';
+import { DEFAULTS } from '../../src/cli/config.js';
 
 export interface AuditFixture {
   readonly root: string;
@@ -48,4 +50,22 @@ export async function writeAuditFixture(root: string, options: { rows?: number; 
     ).join('\n') + '\n',
   );
   return { root, target, reference, gsm8k, arc };
+}
+
+/**
+ * An audit of the fixture's gsm8k file with the CLI's defaults, no cache hits (a private folder) and
+ * no failing exit; `over` sets what a test varies.
+ */
+export function fixtureAuditConfig(fx: AuditFixture, cacheDir: string, over: Partial<AuditConfig>): AuditConfig {
+  return {
+    ...DEFAULTS,
+    detectors: [...DEFAULTS.detectors],
+    target: { path: fx.target },
+    reference: { path: fx.reference },
+    benchmarks: [{ name: 'gsm8k', task: 'gsm8k', path: fx.gsm8k }],
+    failOn: 'never',
+    cache: { enabled: false, dir: cacheDir },
+    outputs: [],
+    ...over,
+  };
 }
