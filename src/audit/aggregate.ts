@@ -66,7 +66,7 @@ export function detectorResults(records: readonly SampleRecord[], detectors: rea
 }
 
 /** The primary detector: the first configured one with a result (a backend may have dropped a default one). */
-export function primaryOf(detectors: readonly string[], results: readonly { readonly detector: string }[]): string | undefined {
+function primaryOf(detectors: readonly string[], results: readonly { readonly detector: string }[]): string | undefined {
   return detectors.find((d) => results.some((r) => r.detector === d)) ?? results[0]?.detector;
 }
 

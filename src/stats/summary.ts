@@ -50,7 +50,7 @@ export interface BenchmarkSummary extends SideSummary {
   readonly neighbours: number;
 }
 
-export function flagOf(outcome: SampleOutcome, cut: number): boolean | null {
+function flagOf(outcome: SampleOutcome, cut: number): boolean | null {
   if (outcome === null || (typeof outcome === 'number' && Number.isNaN(outcome))) return null;
   return typeof outcome === 'boolean' ? outcome : outcome < cut;
 }
