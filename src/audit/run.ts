@@ -14,6 +14,8 @@ import { benchmarkVerdict, detectorResults, labelledBaseline, runningEstimates }
 import { detectorSet, type KeyedDetector } from './detector-set.js';
 import { planAudit, skippedReasons, type PlannedBenchmark } from './plan.js';
 import { runSample } from './sample-work.js';
+import { oneAtATime, planSeats, samplesInFlight, type SeatPlan } from './seats.js';
+import { Meter } from './meter.js';
 import type { AuditConfig, AuditEvent, AuditResults, BenchmarkResult, ModelInfo, SampleRecord } from './types.js';
 import type { Sample } from '../benchmarks/types.js';
 
@@ -30,15 +32,6 @@ export interface RunOptions {
 export interface AuditOutput {
   readonly results: AuditResults;
   readonly samples: SampleRecord[];
-}
-
-/** Counts model calls, so a rerun served from the cache can prove it made none. */
-function counted(model: ModelBackend, counter: { calls: number }): ModelBackend {
-  return {
-    ...model,
-    score: (ids, o) => (counter.calls++, model.score(ids, o)),
-    sample: (prefix, o) => (counter.calls++, model.sample(prefix, o)),
-  };
 }
 
 function modelInfo(model: ModelBackend, spec: ModelSpec): ModelInfo {
@@ -101,8 +94,8 @@ export function fitDetectors(config: AuditConfig, target: ModelBackend, referenc
   };
 }
 
-async function openBoth(config: AuditConfig): Promise<[ModelBackend, ModelBackend]> {
-  const options = { onnx: config.onnx, remote: config.remote };
+async function openBoth(config: AuditConfig, seats: SeatPlan): Promise<[ModelBackend, ModelBackend]> {
+  const options = { onnx: { ...config.onnx, threads: seats.threads }, remote: config.remote };
   const target = await openBackend(config.target, options, 'target');
   try {
     return [target, await openBackend(config.reference, options, 'reference')];
@@ -116,9 +109,10 @@ export async function runAudit(requested: AuditConfig, options: RunOptions = {})
   const emit = options.onEvent ?? (() => {});
   const started = Date.now();
   detectorSet(requested.detectors); // a bad detector spec fails here, before any data is read or model opened
-  const plan = await planAudit(requested);
-  const counter = { calls: 0 };
-  const [target, reference] = await openBoth(requested);
+  const meter = new Meter();
+  const plan = await meter.timeAsync('loading', () => planAudit(requested));
+  const seats = planSeats(requested);
+  const [target, reference] = await openBoth(requested, seats);
   let fitted: ReturnType<typeof fitDetectors>;
   try {
     fitted = fitDetectors(requested, target, reference);
@@ -130,12 +124,15 @@ export async function runAudit(requested: AuditConfig, options: RunOptions = {})
   const detectors = detectorSet(config.detectors);
   const firstChunk = options.firstChunk ?? Math.ceil(config.cut * config.neighbours);
   const work = {
-    target: counted(target, counter),
-    reference: counted(reference, counter),
+    target: oneAtATime(meter.wrap(target, 'target')),
+    reference: oneAtATime(meter.wrap(reference, 'reference')),
     detectors,
     config,
     firstChunk,
     maxTokens: options.maxTokens ?? 8192,
+    sideBySide: seats.sideBySide,
+    meter,
+    inFlight: samplesInFlight(seats, target, reference),
   };
   const cache: ResultCache<SampleRecord> | undefined = config.cache.enabled ? openCache<SampleRecord>(config.cache.dir) : undefined;
   const settings = cacheSettings(config, target, reference, detectors, firstChunk);
@@ -189,15 +186,16 @@ export async function runAudit(requested: AuditConfig, options: RunOptions = {})
     config,
     models: { target: modelInfo(target, config.target), reference: modelInfo(reference, config.reference) },
     benchmarks,
-    modelCalls: counter.calls,
+    modelCalls: meter.calls,
     notes,
+    timing: meter.timing(finished - started, seats.sideBySide),
   };
   emit({ type: 'done', results });
   return { results, samples: allSamples };
 }
 
 interface BenchmarkContext {
-  readonly work: Parameters<typeof runSample>[0];
+  readonly work: Parameters<typeof runSample>[0] & { readonly inFlight: number; readonly meter: Meter };
   readonly cache: ResultCache<SampleRecord> | undefined;
   readonly settings: Record<string, unknown>;
   readonly emit: (e: AuditEvent) => void;
@@ -220,11 +218,11 @@ interface Outcome {
 /** One sample from the cache or the models; a per-sample failure is a value, a FatalError rejects. */
 async function sampleOutcome(sample: Sample, ctx: BenchmarkContext): Promise<Outcome> {
   const key: CacheKey = cacheKey(ctx.settings, { id: sample.id, textHash: sample.textHash });
-  const hit = ctx.cache?.get(key);
+  const hit = ctx.work.meter.time('cache', () => ctx.cache?.get(key));
   if (hit) return { sample, record: hit, cached: true, saved: 0 };
   try {
     const out = await runSample(ctx.work, sample);
-    ctx.cache?.put(key, out.record);
+    ctx.work.meter.time('cache', () => ctx.cache?.put(key, out.record));
     return { sample, record: out.record, cached: false, saved: out.saved };
   } catch (error) {
     if (error instanceof FatalError) throw error;
@@ -242,9 +240,9 @@ async function runBenchmark(p: PlannedBenchmark, ctx: BenchmarkContext) {
   let cacheHits = 0;
   let neighboursScored = 0;
   let neighboursSaved = 0;
-  // An engine takes several samples at once (the reference writes one item's neighbours while the
-  // target scores another's); results are still taken, cached and reported in plan order.
-  const parallel = Math.max(1, Math.min(ctx.work.target.capabilities.parallelSamples, ctx.work.reference.capabilities.parallelSamples));
+  // Several samples at once (the reference writes one item's neighbours while the target scores
+  // another's; seats.ts); results are still taken, cached and reported in plan order.
+  const parallel = ctx.work.inFlight;
   const inFlight: Promise<Outcome>[] = [];
   let next = 0;
   const launch = () => {
@@ -290,22 +288,23 @@ async function runBenchmark(p: PlannedBenchmark, ctx: BenchmarkContext) {
       done: records.length + errors.length,
       total: chosen.length,
       cached,
-      estimates: runningEstimates(records, ctx.detectors, ctx.config),
+      estimates: ctx.work.meter.time('statistics', () => runningEstimates(records, ctx.detectors, ctx.config)),
       neighboursScored,
       neighboursSaved,
     });
     ctx.emitTraffic();
   }
   const interrupted = records.length + errors.length < chosen.length;
-  const baseline = labelledBaseline(records, ctx.config);
+  const stat = <T>(step: () => T): T => ctx.work.meter.time('statistics', step);
+  const baseline = stat(() => labelledBaseline(records, ctx.config));
   if (baseline?.warning) ctx.emit({ type: 'warning', message: `${name}: ${baseline.warning}` });
   const notes = [
     ...(p.selection.note ? [p.selection.note] : []),
     ...(interrupted ? [`interrupted after ${records.length + errors.length} of ${chosen.length} samples`] : []),
     ...(baseline?.warning ? [baseline.warning] : []),
   ];
-  const detectors = detectorResults(records, ctx.detectors, ctx.config);
-  const verdict = benchmarkVerdict(detectors, ctx.config);
+  const detectors = stat(() => detectorResults(records, ctx.detectors, ctx.config));
+  const verdict = stat(() => benchmarkVerdict(detectors, ctx.config));
   const primary = detectors.find((d) => d.detector === verdict.detector);
   const sensitivity = primary
     ? sensitivityFor(

@@ -14,6 +14,7 @@ import { deriveSeed } from '../util/random.js';
 import { needsDistribution, needsLowercase, scoreAll, type KeyedDetector } from './detector-set.js';
 import type { AuditConfig, LowToken, NeighbourRecord, SampleRecord } from './types.js';
 import type { Sample } from '../benchmarks/types.js';
+import type { Meter } from './meter.js';
 
 export interface SampleWork {
   readonly target: ModelBackend;
@@ -24,6 +25,10 @@ export interface SampleWork {
   readonly firstChunk: number;
   /** Longest text (in target tokens) scored; longer ones are a per-sample error. */
   readonly maxTokens: number;
+  /** Target and reference calls go out together (seats.ts); else one after the other. */
+  readonly sideBySide: boolean;
+  /** Times the statistics (detectors, ranks) of a sample. */
+  readonly meter?: Meter;
 }
 
 export class SampleError extends Error {}
@@ -75,12 +80,12 @@ async function scoreTexts(model: ModelBackend, texts: readonly string[], limits:
   return { main, lowercase: await pass(lowered) };
 }
 
-/** Both models take concurrent calls (engines): calls then go out side by side, and merged into fewer requests. */
+/** Both models take concurrent calls (engines): a sample's first calls are then merged into fewer requests. */
 const concurrent = (work: SampleWork): boolean => work.target.capabilities.parallelSamples > 1 && work.reference.capabilities.parallelSamples > 1;
 
-/** Target and reference side by side when both take concurrent calls; else one after the other. */
+/** Target and reference side by side (seats.ts); else one after the other. */
 async function bothSeats<T>(work: SampleWork, a: () => Promise<T>, b: () => Promise<T>): Promise<[T, T]> {
-  if (concurrent(work)) return Promise.all([a(), b()]);
+  if (work.sideBySide) return Promise.all([a(), b()]);
   const first = await a();
   return [first, await b()];
 }
@@ -97,6 +102,7 @@ export function lowestTokens(scores: TokenScores, tokenTexts: readonly string[],
 
 export async function runSample(work: SampleWork, sample: Sample): Promise<{ record: SampleRecord; saved: number }> {
   const { target, reference, detectors, config } = work;
+  const stat = <T>(step: () => T): T => (work.meter ? work.meter.time('statistics', step) : step());
   const needs: Needs = { lowercase: needsLowercase(detectors), distribution: needsDistribution(detectors) };
   const text = sample.text;
   const [idsT] = await target.tokenize([text]);
@@ -123,8 +129,8 @@ export async function runSample(work: SampleWork, sample: Sample): Promise<{ rec
   // they go out in one scoring request per model; a local model scores the original alone, as always.
   const first = concurrent(work) ? await draw(0) : [];
   const [t, r] = await both([text, ...first], [null, ...first.map(() => limit)]);
-  const scores = scoreAll(detectors, text, { self: t.main[0], lowercase: t.lowercase?.[0], other: r.main[0] }, false);
-  const controlScores = scoreAll(detectors, text, { self: r.main[0], lowercase: r.lowercase?.[0], other: t.main[0] }, true);
+  const scores = stat(() => scoreAll(detectors, text, { self: t.main[0], lowercase: t.lowercase?.[0], other: r.main[0] }, false));
+  const controlScores = stat(() => scoreAll(detectors, text, { self: r.main[0], lowercase: r.lowercase?.[0], other: t.main[0] }, true));
 
   // compat keeps upstream's strict comparison; fixed counts a tie as half (see neighbours/rank.ts).
   const ties = config.mode === 'compat' ? 'strict' : 'half';
@@ -133,7 +139,7 @@ export async function runSample(work: SampleWork, sample: Sample): Promise<{ rec
   const examples: NeighbourRecord[] = [];
   let scored = 0;
   /** Adds neighbours scored at positions offset.. of nt/nr; true when early stopping may end the sample here. */
-  const consider = (texts: readonly string[], nt: typeof t, nr: typeof r, offset: number): boolean => {
+  const consider = (texts: readonly string[], nt: typeof t, nr: typeof r, offset: number): boolean => stat(() => {
     texts.forEach((neighbour, j) => {
       const k = offset + j;
       const s = scoreAll(detectors, neighbour, { self: nt.main[k], lowercase: nt.lowercase?.[k], other: nr.main[k] }, false);
@@ -144,7 +150,7 @@ export async function runSample(work: SampleWork, sample: Sample): Promise<{ rec
     });
     scored += texts.length;
     return config.earlyStop && allDecided([...stops.values(), ...controlStops.values()]);
-  };
+  });
   let done = first.length > 0 && consider(first, t, r, 1);
   for (let chunk = first.length > 0 ? 1 : 0; chunk < chunks.length && !done; chunk++) {
     const texts = await draw(chunk);

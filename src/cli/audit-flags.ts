@@ -35,6 +35,9 @@ export const AUDIT_FLAGS = {
   strict: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   'batch-size': { type: 'string' },
+  threads: { type: 'string' },
+  'side-by-side': { type: 'boolean' },
+  'no-side-by-side': { type: 'boolean' },
   concurrency: { type: 'string' },
   'request-timeout': { type: 'string' },
   retries: { type: 'string' },
@@ -71,6 +74,9 @@ export function flagsToPartial(values: Values, fromFile: readonly BenchmarkSpec[
   const onnx: Record<string, unknown> = {};
   if (values.dtype !== undefined) onnx.dtype = values.dtype;
   if (values['batch-size'] !== undefined) onnx.batchSize = intFlag(values['batch-size'], '--batch-size', 1);
+  if (values.threads !== undefined) onnx.threads = intFlag(values.threads, '--threads', 1);
+  if (values['no-side-by-side']) onnx.sideBySide = false;
+  else if (values['side-by-side']) onnx.sideBySide = true;
   if (Object.keys(onnx).length) raw.onnx = onnx;
   const remote: Record<string, unknown> = {};
   if (values.concurrency !== undefined) remote.concurrency = intFlag(values.concurrency, '--concurrency', 1);

@@ -27,6 +27,8 @@ export interface Field {
 export const ONNX_FIELDS: readonly Field[] = [
   { key: 'dtype', kind: { type: 'enum', values: ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] }, description: 'Which ONNX file variant to load (transformers.js layout).' },
   { key: 'batchSize', kind: { type: 'integer', min: 1 }, description: 'Most sequences per forward pass.' },
+  { key: 'threads', kind: { type: 'integer', min: 1 }, description: "onnxruntime threads per model (default every core, or half each when the models run side by side)." },
+  { key: 'sideBySide', kind: { type: 'boolean' }, description: 'Two local models run at the same time, each on half the cores (default true on 2+ cores; results are identical either way).' },
 ];
 
 export const REMOTE_FIELDS: readonly Field[] = [
@@ -62,7 +64,7 @@ export const CONFIG_FIELDS = [
   { key: 'cache', kind: { type: 'cache' }, description: 'Per-sample result cache: {enabled, dir}.' },
   { key: 'outputs', kind: { type: 'strings' }, description: 'Report files; the format comes from the extension (.json, .jsonl, .md).' },
   { key: 'outDir', kind: { type: 'string' }, description: 'Folder for results.json, samples.jsonl, report.md and charts (default reports/<timestamp>-<target>/).' },
-  { key: 'onnx', kind: { type: 'object', fields: ONNX_FIELDS }, description: 'Options of local ONNX models: {dtype, batchSize}.' },
+  { key: 'onnx', kind: { type: 'object', fields: ONNX_FIELDS }, description: 'Options of local ONNX models: {dtype, batchSize, threads, sideBySide}.' },
   { key: 'remote', kind: { type: 'object', fields: REMOTE_FIELDS }, description: 'Options of models served by an engine: {concurrency, timeout, retries, retryDelay}.' },
 ] as const satisfies readonly Field[];
 

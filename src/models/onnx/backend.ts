@@ -9,6 +9,13 @@ export interface OnnxOptions {
   readonly dtype?: string;
   /** Most sequences per forward pass. */
   readonly batchSize?: number;
+  /** onnxruntime's intra-op threads per model; default every core, or half each when side by side. */
+  readonly threads?: number;
+  /**
+   * Target and reference run at the same time, each on half the cores (default on a machine with
+   * two or more): one thread per model does more per core than two threads on one model (bench/).
+   */
+  readonly sideBySide?: boolean;
 }
 
 export function onnxBackend(model: OpenedModel): ModelBackend {
@@ -49,5 +56,5 @@ function displayName(spec: string): string {
 }
 
 export async function openOnnxBackend(path: string, options: OnnxOptions = {}, extra: OpenOptions = {}): Promise<ModelBackend> {
-  return onnxBackend(await openModel(path, { ...extra, dtype: options.dtype, batchSize: options.batchSize }));
+  return onnxBackend(await openModel(path, { ...extra, dtype: options.dtype, batchSize: options.batchSize, threads: options.threads }));
 }

@@ -70,8 +70,8 @@ function readModel(path: string): { buffer: Uint8Array; size: number } {
   }
 }
 
-export async function openSession(onnxPath: string, where: string, useHead = true): Promise<OpenedSession> {
-  const threads = Math.max(1, availableParallelism());
+/** `threads`: onnxruntime's intra-op threads; default every core (two models side by side take half each). */
+export async function openSession(onnxPath: string, where: string, useHead = true, threads = Math.max(1, availableParallelism())): Promise<OpenedSession> {
   let file: { buffer: Uint8Array; size: number };
   try {
     file = readModel(onnxPath);
