@@ -4,6 +4,7 @@
  * plain logger consume. Everything here is plain JSON-serialisable data.
  */
 
+import type { Timing } from './meter.js';
 import type { BackendInfo, Traffic } from '../models/backend.js';
 import type { ModelSpec, OnnxOptions, RemoteOptions } from '../models/registry.js';
 import type { Margins, Thresholds, Verdict, VerdictBasis } from '../stats/verdict.js';
@@ -214,6 +215,8 @@ export interface AuditResults {
   readonly modelCalls: number;
   /** Audit-wide notes, e.g. a default detector a backend could not give. */
   readonly notes: readonly string[];
+  /** Where the time went (audit/meter.ts); absent in results written before it was measured. */
+  readonly timing?: Timing;
 }
 
 /** A running estimate for one benchmark and detector. */

@@ -8,7 +8,7 @@ import type { AuditResults } from '../audit/types.js';
 /** Key order per contract type, picked by a key only that type has; small objects use SMALL. */
 const ORDERS: readonly (readonly string[])[] = [
   // AuditResults
-  ['schemaVersion', 'tool', 'partial', 'startedAt', 'finishedAt', 'durationMs', 'command', 'config', 'models', 'benchmarks', 'modelCalls', 'notes'],
+  ['schemaVersion', 'tool', 'partial', 'startedAt', 'finishedAt', 'durationMs', 'command', 'config', 'models', 'benchmarks', 'modelCalls', 'notes', 'timing'],
   // AuditConfig (and the models pair, which shares its first two keys)
   ['target', 'reference', 'benchmarks', 'samples', 'seed', 'sampling', 'detectors', 'defaultDetectors', 'neighbours', 'prefixRatio', 'cut',
     'mode', 'earlyStop', 'thresholds', 'margins', 'failOn', 'strict', 'cache', 'outputs', 'outDir', 'onnx', 'remote'],
@@ -29,8 +29,11 @@ const ORDERS: readonly (readonly string[])[] = [
   ['detector', 'strongFlagRate', 'weakFlagRate', 'strongMinShare', 'weakMinShare', 'sentence'],
   // BlindBaseline (src/stats/blind-baseline.ts)
   ['auroc', 'interval', 'lengthAuroc', 'lengthInterval', 'members', 'nonMembers', 'folds', 'method', 'warning'],
+  // Timing (src/audit/meter.ts) and its phases
+  ['wallMs', 'phasesMs', 'sideBySide'],
+  ['referenceSampling', 'targetScoring', 'referenceScoring', 'statistics', 'loading', 'cache'],
 ];
-const SIGNATURE = ['schemaVersion', 'earlyStop', 'rowsRead', 'nullRate', 'textHash', 'weightsHashed', 'inFlight', 'strongFlagRate', 'lengthAuroc'];
+const SIGNATURE = ['schemaVersion', 'earlyStop', 'rowsRead', 'nullRate', 'textHash', 'weightsHashed', 'inFlight', 'strongFlagRate', 'lengthAuroc', 'wallMs', 'referenceSampling'];
 const SMALL = [
   'name', 'version', 'id', 'task', 'path', 'url', 'model', 'apiKeyEnv', 'tokenizer', 'split', 'options', 'fingerprint', 'layout', 'dtype', 'suspicious', 'contaminated',
   'enabled', 'dir', 'reason', 'count', 'auroc', 'interval', 'tprAtFpr', 'fprAt95Tpr', 'members', 'nonMembers', 'contamination',

@@ -2,6 +2,7 @@
  * The longer sections of report.md: method, per-benchmark details, labelled evaluation and the
  * reproducibility block. Split from markdown.ts only for size; same rules: escaped text, pure functions.
  */
+import type { Timing } from '../audit/meter.js';
 import type { AuditResults, BenchmarkResult } from '../audit/types.js';
 import { codeBlock, escapeCell, truncate } from './escape.js';
 import { blindBaselineNotes, blindBaselineRows } from './markdown-baseline.js';
@@ -139,6 +140,17 @@ export function reproducibility(results: AuditResults): string {
     ['Benchmarks', config.benchmarks.map((b) => `${escapeCell(b.name)} (${escapeCell(b.task)}: ${escapeCell(displayPath(b.path))}${b.split ? `, ${escapeCell(b.split)}` : ''})`).join('; ')],
     ['Tool', `${results.tool.name} ${escapeCell(results.tool.version)}`],
     ['Run', `${escapeCell(results.startedAt)} to ${escapeCell(results.finishedAt)} (${duration(results.durationMs)}), ${results.modelCalls} model calls`],
+    ...(results.timing ? [['Time spent', timingLine(results.timing)]] : []),
   ];
   return [table(['Setting', 'Value'], rows), 'Command (local paths shortened; results.json keeps them):', codeBlock(displayCommand(results.command), 'sh')].join('\n\n');
+}
+
+/** Where the wall time went; side by side the model phases overlap, so they may add up to more. */
+export function timingLine(t: Timing): string {
+  const p = t.phasesMs;
+  const part = (label: string, ms: number) => `${label} ${duration(ms)}`;
+  const models = [part('reference sampling', p.referenceSampling), part('target scoring', p.targetScoring), part('control scoring', p.referenceScoring)].join(', ');
+  const own = [part('statistics', p.statistics), part('reading benchmarks', p.loading), part('cache', p.cache)].join(', ');
+  const how = t.sideBySide ? 'models side by side, so their phases overlap' : 'models one after the other';
+  return `${models} (${how}); ${own}`;
 }
