@@ -27,6 +27,17 @@ describe('two local models side by side', () => {
     expect(events).toEqual(apart.samples.map((s) => s.id));
     expect(together.results.benchmarks.map((b) => b.detectors)).toEqual(apart.results.benchmarks.map((b) => b.detectors));
     expect(together.results.modelCalls).toBe(apart.results.modelCalls);
+    // Each records where its time went; the model phases are the calls' own wall times.
+    for (const [run, side] of [[apart, false], [together, true]] as const) {
+      const t = run.results.timing!;
+      expect(t.sideBySide).toBe(side);
+      expect(Object.keys(t.phasesMs)).toEqual(['referenceSampling', 'targetScoring', 'referenceScoring', 'statistics', 'loading', 'cache']);
+      for (const phase of ['referenceSampling', 'targetScoring', 'referenceScoring', 'statistics'] as const) expect(t.phasesMs[phase]).toBeGreaterThan(0);
+      expect(t.wallMs).toBeGreaterThan(0);
+    }
+    // One after the other, the model phases cannot add up to more than the wall time.
+    const p = apart.results.timing!.phasesMs;
+    expect(p.referenceSampling + p.targetScoring + p.referenceScoring).toBeLessThanOrEqual(apart.results.timing!.wallMs + 1);
   });
 
   it('plans half the cores per local model, every core when one is served or side by side is off', () => {
