@@ -10,6 +10,9 @@
  *   npm run bench                 GPT-2-small shape (goals) + the smaller model
  *   npm run bench -- --quick      the smaller model only, fewer rounds and texts
  *   options: --rounds N --sampling-rounds N --out bench/results.json --no-tjs --cache DIR
+ *            --paper-samples N (items per benchmark of the paper workload; default 10, --quick 2)
+ *            --only models,early,memory,remote,paper  (measure these parts; the others are kept
+ *            from the existing --out file, and the goals are recomputed over the whole)
  */
 import { cpus, totalmem, availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
@@ -25,6 +28,9 @@ import { openTransformersJs, packageVersion, type TjsRunner } from './transforme
 import { measureEarlyStopping } from './early-stopping.js';
 import { measurePeakMemory } from './peak-memory.js';
 import { ENGINE_PREFILL_TOK_S, measureRemote } from './remote.js';
+import { measurePaperWorkload } from './paper-workload.js';
+import { paperGoal, peerRatios } from './paper-goal.js';
+import { existsSync, readFileSync } from 'node:fs';
 
 interface Args {
   quick: boolean;
@@ -34,7 +40,12 @@ interface Args {
   tjs: boolean;
   cache: string;
   audit: boolean;
+  paperSamples: number;
+  /** Parts to measure; undefined: all. */
+  only?: ReadonlySet<string>;
 }
+
+export const PARTS = ['models', 'early', 'memory', 'remote', 'paper'] as const;
 
 function parseArgs(argv: readonly string[]): Args {
   const quick = argv.includes('--quick');
@@ -50,6 +61,8 @@ function parseArgs(argv: readonly string[]): Args {
     tjs: !argv.includes('--no-tjs'),
     cache: resolve(value('--cache') ?? join('.cache', 'bench-models')),
     audit: !argv.includes('--no-audit'),
+    paperSamples: Number(value('--paper-samples') ?? (quick ? 2 : 10)),
+    ...(value('--only') ? { only: new Set(value('--only')!.split(',')) } : {}),
   };
 }
 
@@ -214,7 +227,7 @@ async function benchModel(bm: BenchModel, args: Args, texts: readonly string[]):
   return { result, prefixTokens: prefix.length, tokens };
 }
 
-function goals(primary: ModelResult, quick: boolean, early: BenchResults['earlyStopping'], memory: BenchResults['peakMemory'], remote: BenchResults['remote']): GoalResult[] {
+function goals(primary: ModelResult, quick: boolean, early: BenchResults['earlyStopping'], memory: BenchResults['peakMemory'], remote: BenchResults['remote'], paper: BenchResults['paperWorkload']): GoalResult[] {
   const cfg = (name: string) => primary.configs.find((c) => c.name.startsWith(name));
   const rat = (name: string) => primary.ratios.find((r) => r.name.startsWith(name));
   const where = quick ? ` (${primary.name}; --quick: not the GPT-2-small model)` : '';
@@ -248,6 +261,7 @@ function goals(primary: ModelResult, quick: boolean, early: BenchResults['earlyS
     status: memory.status === 'pending' ? 'pending' : peak !== undefined && limit !== undefined && peak <= limit ? 'met' : 'not met',
   });
   out.push(...remoteGoals(remote));
+  out.push(paperGoal(paper));
   return out;
 }
 
@@ -287,27 +301,43 @@ function remoteGoals(remote: BenchResults['remote']): GoalResult[] {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const started = Date.now();
+  const wants = (part: (typeof PARTS)[number]) => !args.only || args.only.has(part);
+  const unknown = [...(args.only ?? [])].filter((p) => !(PARTS as readonly string[]).includes(p));
+  if (unknown.length) throw new Error(`--only ${unknown.join(',')}: expected some of ${PARTS.join(',')}`);
+  const previous: Partial<BenchResults> = args.only && existsSync(args.out) ? (JSON.parse(readFileSync(args.out, 'utf8')) as BenchResults) : {};
+  const kept = (why: string) => ({ status: 'pending' as const, reason: why });
   const specs = args.quick ? [GPT2_MINI] : [GPT2_SMALL, GPT2_MINI];
   const prepared: BenchModel[] = [];
   for (const spec of specs) prepared.push(await prepareModel(args.cache, spec, log));
   const { source, texts } = await benchTexts(args.quick ? 12 : 20);
   log(`texts: ${source}`);
-  const models: ModelResult[] = [];
-  let prefixTokens = 0;
-  let tokens = 0;
-  for (const [i, bm] of prepared.entries()) {
-    // The smaller model is a second data point: fewer rounds.
-    const a = i === 0 ? args : { ...args, rounds: Math.min(args.rounds, 2), samplingRounds: 1, quick: true };
-    const r = await benchModel(bm, a, texts);
-    models.push(r.result);
-    prefixTokens = r.prefixTokens;
-    tokens = r.tokens;
+  let models: ModelResult[] = previous.models ? [...previous.models] : [];
+  let prefixTokens = previous.sampling?.prefixTokens ?? 0;
+  let tokens = previous.texts?.tokens ?? 0;
+  if (wants('models')) {
+    models = [];
+    for (const [i, bm] of prepared.entries()) {
+      // The smaller model is a second data point: fewer rounds.
+      const a = i === 0 ? args : { ...args, rounds: Math.min(args.rounds, 2), samplingRounds: 1, quick: true };
+      const r = await benchModel(bm, a, texts);
+      models.push(r.result);
+      prefixTokens = r.prefixTokens;
+      tokens = r.tokens;
+    }
   }
   const primary = prepared[0];
-  const earlyStopping = args.audit ? await measureEarlyStopping({ cacheDir: args.cache, quick: args.quick, log }) : { status: 'pending' as const, reason: 'skipped (--no-audit)' };
-  const peakMemory = args.audit ? await measurePeakMemory({ model: primary, reference: prepared[prepared.length - 1], quick: args.quick, log }) : { status: 'pending' as const, reason: 'skipped (--no-audit)' };
   const small = prepared[prepared.length - 1];
-  const remote = args.audit ? await measureRemote({ model: small, texts: texts.slice(0, args.quick ? 8 : 20), cacheDir: args.cache, quick: args.quick, log }) : { status: 'pending' as const, reason: 'skipped (--no-audit)' };
+  const part = async (name: (typeof PARTS)[number], have: BenchResults[keyof BenchResults] | undefined, run: () => Promise<BenchResults['remote']>) => {
+    if (!args.audit) return kept('skipped (--no-audit)');
+    if (!wants(name)) return (have as BenchResults['remote'] | undefined) ?? kept(`not measured (--only ${[...(args.only ?? [])].join(',')})`);
+    return run();
+  };
+  const earlyStopping = await part('early', previous.earlyStopping, () => measureEarlyStopping({ cacheDir: args.cache, quick: args.quick, log }));
+  const peakMemory = await part('memory', previous.peakMemory, () => measurePeakMemory({ model: primary, reference: small, quick: args.quick, log }));
+  const remote = await part('remote', previous.remote, () => measureRemote({ model: small, texts: texts.slice(0, args.quick ? 8 : 20), cacheDir: args.cache, quick: args.quick, log }));
+  const paperWorkload = await part('paper', previous.paperWorkload, () =>
+    measurePaperWorkload({ target: primary, reference: small, samples: args.paperSamples, neighbours: 100, peerRatios: peerRatios(models), log }),
+  );
   const results: BenchResults = {
     schemaVersion: 1,
     startedAt: new Date(started).toISOString(),
@@ -332,7 +362,8 @@ async function main(): Promise<void> {
     earlyStopping,
     peakMemory,
     remote,
-    goals: goals(models[0], args.quick, earlyStopping, peakMemory, remote),
+    paperWorkload,
+    goals: goals(models[0], args.quick, earlyStopping, peakMemory, remote, paperWorkload),
     notes: [
       'transformers.js 4.3.2 ignores num_return_sequences: generate returns one row (see its row in the sampling table); the fair comparison is the prefix tiled to a batch of 100.',
       'transformers.js loads the fixture\'s external data (model.onnx.data) without use_external_data_format: in Node it passes the model path to onnxruntime, which resolves the location stored in the graph; use_external_data_format: true would look for onnx/model.onnx_data instead and fail.',

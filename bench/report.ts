@@ -3,6 +3,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { paperSection } from './paper-goal.js';
 
 export interface RunRecord {
   readonly round: number;
@@ -91,6 +92,7 @@ export interface BenchResults {
   readonly earlyStopping: HookResult;
   readonly peakMemory: HookResult;
   readonly remote: HookResult;
+  readonly paperWorkload: HookResult;
   readonly goals: readonly GoalResult[];
   readonly notes: readonly string[];
 }
@@ -159,8 +161,9 @@ export function markdownReport(r: BenchResults): string {
     }
   }
   const hook = (title: string, h: HookResult) => `${title}: ${h.status}${h.reason ? ` (${h.reason})` : ''}`;
-  lines.push('## Audit-level measurements', '', `- ${hook('Early stopping', r.earlyStopping)}`, `- ${hook('Peak memory', r.peakMemory)}`, `- ${hook('Engine backend', r.remote)}`, '');
+  lines.push('## Audit-level measurements', '', `- ${hook('Early stopping', r.earlyStopping)}`, `- ${hook('Peak memory', r.peakMemory)}`, `- ${hook('Engine backend', r.remote)}`, `- ${hook('Paper workload', r.paperWorkload ?? { status: 'pending' })}`, '');
   if (r.remote?.status === 'measured') lines.push('Engine backend (loopback server):', '', '```json', JSON.stringify(r.remote, null, 2), '```', '');
+  if (r.paperWorkload?.status === 'measured') lines.push(...paperSection(r.paperWorkload));
   if (r.notes.length) {
     lines.push('## Notes', '');
     for (const n of r.notes) lines.push(`- ${n}`);

@@ -1,0 +1,144 @@
+/**
+ * Issue 20 goal 2: the SOLAR paper's workload as one figure. An audit of ARC, MMLU, TruthfulQA and
+ * GSM8K from ../shared/data, `samples` items each, 100 neighbours, control included, early stopping
+ * on, cache and reports written as the CLI writes them; target GPT-2-small-shaped, reference the
+ * smaller bench model. Its wall time is split by phase from results.json's own timing.
+ *
+ * It runs twice, the models one after the other (each on every core) and side by side (the
+ * default), and each time is projected to 100 items per benchmark from its benchmarks' time per
+ * item. transformers.js is not run on the whole audit: its figure is estimated from the
+ * one-after-the-other phases and the per-phase rates measured earlier in the same bench run.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runAudit, type AuditOutput } from '../src/audit/run.js';
+import type { Phase, Timing } from '../src/audit/meter.js';
+import { writeReports } from '../src/report/write.js';
+import type { BenchmarkSpec } from '../src/audit/types.js';
+import { benchAuditConfig } from './audit-config.js';
+import { sharedDataDir, type BenchModel } from './models.js';
+import type { HookResult } from './report.js';
+
+export interface PaperWorkloadOptions {
+  readonly target: BenchModel;
+  readonly reference: BenchModel;
+  /** Items per benchmark of the whole audit (100 in the paper's shape). */
+  readonly samples: number;
+  readonly neighbours: number;
+  /** contam over transformers.js, per phase, measured earlier in this run (undefined: no estimate). */
+  readonly peerRatios?: { readonly targetScoring: number; readonly referenceScoring: number; readonly referenceSampling: number };
+  readonly log: (line: string) => void;
+}
+
+export function paperBenchmarks(): BenchmarkSpec[] | undefined {
+  const data = join(sharedDataDir(), 'benchmarks');
+  const specs: BenchmarkSpec[] = [
+    { name: 'arc', task: 'arc', path: join(data, 'arc', 'ARC-Challenge-Test.jsonl') },
+    { name: 'mmlu', task: 'mmlu', path: join(data, 'mmlu') },
+    { name: 'truthfulqa', task: 'truthfulqa', path: join(data, 'truthfulqa', 'TruthfulQA.csv') },
+    { name: 'gsm8k', task: 'gsm8k', path: join(data, 'gsm8k', 'test.jsonl') },
+  ];
+  return specs.every((s) => existsSync(s.path)) ? specs : undefined;
+}
+
+interface Measured {
+  readonly wallMs: number;
+  readonly timing: Timing;
+  readonly reportMs: number;
+  readonly samples: number;
+  readonly neighboursScored: number;
+  readonly neighboursSaved: number;
+  readonly perBenchmarkMs: Record<string, number>;
+}
+
+async function audit(o: PaperWorkloadOptions, samples: number, sideBySide: boolean): Promise<Measured> {
+  const dir = mkdtempSync(join(tmpdir(), 'contam-paper-'));
+  try {
+    const config = benchAuditConfig({
+      target: o.target.dir,
+      reference: o.reference.dir,
+      benchmarks: paperBenchmarks() ?? [],
+      samples,
+      neighbours: o.neighbours,
+      cache: { enabled: true, dir: join(dir, 'cache') },
+      outputs: [],
+      onnx: { batchSize: 16, sideBySide },
+    });
+    const started = performance.now();
+    let done = 0;
+    const out: AuditOutput = await runAudit(config, {
+      onEvent: (e) => {
+        if (e.type === 'sample-done' && ++done % 20 === 0) o.log(`paper workload: ${done} samples, ${((performance.now() - started) / 1000).toFixed(0)} s`);
+      },
+    });
+    const reportStarted = performance.now();
+    writeReports(out.results, out.samples, { dir: join(dir, 'reports'), });
+    const reportMs = performance.now() - reportStarted;
+    const b = out.results.benchmarks;
+    return {
+      wallMs: performance.now() - started,
+      timing: out.results.timing!,
+      reportMs,
+      samples: b.reduce((a, x) => a + x.samplesScored, 0),
+      neighboursScored: b.reduce((a, x) => a + x.neighboursScored, 0),
+      neighboursSaved: b.reduce((a, x) => a + x.neighboursSaved, 0),
+      perBenchmarkMs: Object.fromEntries(b.map((x) => [x.name, x.durationMs])),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Phases in seconds, I/O being loading + cache + reports. */
+function phases(m: Measured): Record<string, number> {
+  const p = m.timing.phasesMs;
+  const s = (x: number) => Math.round(x) / 1000;
+  return {
+    referenceSampling: s(p.referenceSampling),
+    targetScoring: s(p.targetScoring),
+    controlScoring: s(p.referenceScoring),
+    statistics: s(p.statistics),
+    io: s(p.loading + p.cache + m.reportMs),
+  };
+}
+
+/** The same audit in transformers.js's time: each model phase at its measured rate, the rest as it is. */
+function peerEstimateMs(m: Measured, r: NonNullable<PaperWorkloadOptions['peerRatios']>): number {
+  const p: Record<Phase, number> = m.timing.phasesMs;
+  return p.targetScoring * r.targetScoring + p.referenceScoring * r.referenceScoring + p.referenceSampling * r.referenceSampling + p.statistics + p.loading + p.cache + m.reportMs;
+}
+
+export async function measurePaperWorkload(o: PaperWorkloadOptions): Promise<HookResult> {
+  if (!paperBenchmarks()) return { status: 'pending', reason: `${sharedDataDir()}/benchmarks: ARC, MMLU, TruthfulQA or GSM8K not found` };
+  o.log(`paper workload: 4 benchmarks x ${o.samples} items x ${o.neighbours} neighbours, the models one after the other (each on every core)`);
+  const apart = await audit(o, o.samples, false);
+  o.log(`paper workload: the same, side by side (the default): ${(apart.wallMs / 1000).toFixed(0)} s apart`);
+  const together = await audit(o, o.samples, true);
+  const estimate = o.peerRatios ? peerEstimateMs(apart, o.peerRatios) : undefined;
+  const busy = (m: Measured) => (m.timing.phasesMs.targetScoring + m.timing.phasesMs.referenceScoring + m.timing.phasesMs.referenceSampling) / m.wallMs;
+  // 100 items per benchmark, from each benchmark's own time per item (GSM8K's long texts cost most).
+  const projected = (m: Measured) => Object.values(m.perBenchmarkMs).reduce((a, ms) => a + (ms / o.samples) * 100, 0) / 1000;
+  return {
+    status: 'measured',
+    target: o.target.spec.name,
+    reference: o.reference.spec.name,
+    benchmarks: 4,
+    samplesPerBenchmark: o.samples,
+    neighbours: o.neighbours,
+    samples: together.samples,
+    wallSeconds: together.wallMs / 1000,
+    apartWallSeconds: apart.wallMs / 1000,
+    speedup: apart.wallMs / together.wallMs,
+    phasesSeconds: phases(together),
+    apartPhasesSeconds: phases(apart),
+    modelsBusy: busy(together),
+    apartModelsBusy: busy(apart),
+    perBenchmarkSeconds: Object.fromEntries(Object.entries(together.perBenchmarkMs).map(([k, v]) => [k, v / 1000])),
+    neighboursScored: together.neighboursScored,
+    neighboursSaved: together.neighboursSaved,
+    projectedSecondsAt100: projected(together),
+    apartProjectedSecondsAt100: projected(apart),
+    ...(estimate !== undefined ? { transformersJsEstimateSeconds: estimate / 1000, transformersJsProjectedSecondsAt100: (estimate / apart.wallMs) * projected(apart), peerRatios: o.peerRatios } : {}),
+  };
+}
