@@ -178,8 +178,35 @@ export interface BenchmarkResult {
    * labelled AUROCs. Its warning, when set, is also in notes.
    */
   readonly blindBaseline?: BlindBaseline;
+  /** The data side from `contam audit --overlap overlap.json` (src/audit/data-overlap.ts); absent without --overlap. */
+  readonly dataOverlap?: DataOverlap;
   readonly notes: readonly string[];
 }
+
+/**
+ * The training-data half for one benchmark, copied from a `contam overlap` run: the share of the
+ * benchmark's items found in the corpus, out of the items long enough to be checked at all.
+ */
+export type DataOverlap =
+  | { readonly scanned: false; readonly file: string }
+  | {
+      readonly scanned: true;
+      /** The overlap.json as given to --overlap. */
+      readonly file: string;
+      readonly ngram: number;
+      /** The fields whose text was checked, e.g. ["question"]. */
+      readonly checked: readonly string[];
+      readonly items: number;
+      readonly checkable: number;
+      readonly found: number;
+      /** found / checkable with its Wilson 95% interval. */
+      readonly share: number;
+      readonly interval: Interval;
+      /** checkable / items: how much of the benchmark the scan could see at all. */
+      readonly coverage: number;
+      /** GPT-4-style substring probes, when the scan ran with --probes. */
+      readonly probes?: { readonly perItem: number; readonly found: number; readonly share: number; readonly interval: Interval };
+    };
 
 export interface BenchmarkVerdict {
   readonly detector: string;

@@ -42,6 +42,8 @@ export const AUDIT_FLAGS = {
   'request-timeout': { type: 'string' },
   retries: { type: 'string' },
   'max-tokens': { type: 'string' },
+  // Read by the audit command itself (src/audit/data-overlap.ts), not part of the configuration.
+  overlap: { type: 'string' },
 } as const satisfies Options;
 
 type Values = { [K in keyof typeof AUDIT_FLAGS]?: (typeof AUDIT_FLAGS)[K] extends { multiple: true } ? string[] : (typeof AUDIT_FLAGS)[K]['type'] extends 'boolean' ? boolean : string };

@@ -14,7 +14,9 @@ const ORDERS: readonly (readonly string[])[] = [
     'mode', 'earlyStop', 'thresholds', 'margins', 'failOn', 'strict', 'cache', 'outputs', 'outDir', 'onnx', 'remote'],
   // BenchmarkResult
   ['name', 'task', 'source', 'split', 'rowsRead', 'skipped', 'skippedReasons', 'samplesPlanned', 'samplesScored', 'errors',
-    'errorMessages', 'cacheHits', 'neighboursScored', 'neighboursSaved', 'durationMs', 'detectors', 'verdict', 'sensitivity', 'blindBaseline', 'notes'],
+    'errorMessages', 'cacheHits', 'neighboursScored', 'neighboursSaved', 'durationMs', 'detectors', 'verdict', 'sensitivity', 'blindBaseline', 'dataOverlap', 'notes'],
+  // DataOverlap (src/audit/data-overlap.ts)
+  ['scanned', 'file', 'ngram', 'checked', 'items', 'checkable', 'found', 'share', 'interval', 'coverage', 'probes'],
   // DetectorResult
   ['detector', 'contamination', 'interval', 'nullRate', 'pValue', 'control', 'difference', 'mcnemar', 'verdict', 'absoluteVerdict', 'verdictBasis',
     'verdictReason', 'samples', 'labelled'],
@@ -33,7 +35,7 @@ const ORDERS: readonly (readonly string[])[] = [
   ['wallMs', 'phasesMs', 'sideBySide'],
   ['referenceSampling', 'targetScoring', 'referenceScoring', 'statistics', 'loading', 'cache'],
 ];
-const SIGNATURE = ['schemaVersion', 'earlyStop', 'rowsRead', 'nullRate', 'textHash', 'weightsHashed', 'inFlight', 'strongFlagRate', 'lengthAuroc', 'wallMs', 'referenceSampling'];
+const SIGNATURE = ['schemaVersion', 'earlyStop', 'rowsRead', 'scanned', 'nullRate', 'textHash', 'weightsHashed', 'inFlight', 'strongFlagRate', 'lengthAuroc', 'wallMs', 'referenceSampling'];
 const SMALL = [
   'name', 'version', 'id', 'task', 'path', 'url', 'model', 'apiKeyEnv', 'tokenizer', 'split', 'options', 'fingerprint', 'layout', 'dtype', 'suspicious', 'contaminated',
   'enabled', 'dir', 'reason', 'count', 'auroc', 'interval', 'tprAtFpr', 'fprAt95Tpr', 'members', 'nonMembers', 'contamination',

@@ -10,6 +10,7 @@ import { escapeCell } from './escape.js';
 import { modelName, share, signed, verdictMarker, withInterval, type ChartFile } from './format.js';
 import { benchmarkDetails, labelledTable, methodSection, reproducibility, table } from './markdown-sections.js';
 import type { PublishedReferences, PublishedValue } from './references.js';
+import { dataOverlapNotes, dataOverlapRow, hasDataOverlap } from './data-overlap.js';
 
 export interface MarkdownOptions {
   /** Other models' published numbers; the section is left out when absent. */
@@ -60,10 +61,13 @@ function headlineTable(results: AuditResults): string {
     if (control) return Number.isNaN(d.control.contamination) ? 'no control' : withInterval(d.control.contamination, d.control.interval);
     return `${withInterval(d.contamination, d.interval)} ${verdictMarker(b.verdict.verdict)}`;
   };
-  return table(header, [
+  const rows = [
     [`${escapeCell(modelName(target))} (target)`, ...results.benchmarks.map((b) => cell(b, false))],
     [`${escapeCell(modelName(reference))} (control: reference in the target's seat)`, ...results.benchmarks.map((b) => cell(b, true))],
-  ]);
+  ];
+  // The data side (--overlap) sits in the same columns, so both halves read in one table.
+  if (hasDataOverlap(results)) rows.push(dataOverlapRow(results));
+  return table(header, rows);
 }
 
 /** The detector each benchmark's verdict comes from, and the rule that decided it. */
@@ -86,6 +90,7 @@ function headlineNotes(results: AuditResults): string {
     `- ${rule}`,
     `- Reference line: the SOLAR-10.7B card calls values "well below **${SOLAR_CARD_LINE}**" clean; the upstream README uses 0.85.`,
     ...seen,
+    ...dataOverlapNotes(results),
   ].join('\n');
 }
 

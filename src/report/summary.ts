@@ -6,6 +6,7 @@
 import type { AuditResults } from '../audit/types.js';
 import { plainText, truncate } from './escape.js';
 import { share, signed, verdictWord, withInterval } from './format.js';
+import { dataOverlapSummaryLines } from './data-overlap.js';
 
 const HEADER = ['benchmark', 'detector', 'contamination [95% CI]', 'control', 'target - control [95% CI]', 'verdict', 'upstream reading'] as const;
 
@@ -45,5 +46,6 @@ export function summaryLines(results: AuditResults): string[] {
   for (const bench of results.benchmarks) {
     lines.push(`${truncate(plainText(bench.name), 32)}: ${verdictWord(bench.verdict.verdict)} (${truncate(plainText(bench.verdict.detector), 24)}): ${plainText(bench.verdict.reason)}`);
   }
+  lines.push(...dataOverlapSummaryLines(results));
   return lines;
 }

@@ -8,11 +8,13 @@ import { probeWritable } from '../../report/atomic.js';
 import { reportFormat, writeReports } from '../../report/write.js';
 import { dirname, resolve } from 'node:path';
 import { summaryLines } from '../../report/summary.js';
+import { dataOverlapSummaryLines } from '../../report/data-overlap.js';
 import { createPlainLogger } from '../../ui/plain-logger.js';
 import { intFlag, parse, stdio, type Output } from '../args.js';
 import { AUDIT_FLAGS, flagsToPartial } from '../audit-flags.js';
 import { findConfigFile, readConfigFile, resolveConfig, resolvePlanConfig } from '../config.js';
 import type { BenchmarkSpec } from '../../audit/types.js';
+import { loadOverlap, withDataOverlap, type LoadedOverlap } from '../../audit/data-overlap.js';
 
 export const help = `Usage: contam audit [options]
 
@@ -61,6 +63,8 @@ Served models (API key from CONTAM_API_KEY or OPENAI_API_KEY; never printed or s
   --request-timeout <s>        seconds before a request is retried (default 300)
   --retries <N>                retries on 429, 5xx, resets and malformed answers (default 8)
 Output
+  --overlap <overlap.json>     show a contam overlap scan of the training data beside each
+                               benchmark (data-side share found, matched by benchmark name)
   -o, --output <file>          report file, format from extension (.json, .jsonl, .md); repeatable
   --out-dir <dir>              folder for the full report set (default reports/<time>-<target>/)
   --json                       print only the results JSON on stdout
@@ -102,7 +106,7 @@ export function loadAuditConfig(values: Record<string, unknown>, dryRun = false)
 
 const interactive = (json: boolean) => !json && process.stdout.isTTY && process.stdin.isTTY && !process.env.CI;
 
-export async function runAuditCommand(config: AuditConfig, opts: { json: boolean; maxTokens?: number; io?: Output }): Promise<number> {
+export async function runAuditCommand(config: AuditConfig, opts: { json: boolean; maxTokens?: number; io?: Output; overlap?: LoadedOverlap }): Promise<number> {
   const io = opts.io ?? stdio;
   // Fail in a second, not after the audit, when reports cannot be written where asked.
   const targets = config.outputs.length ? config.outputs.map((o) => dirname(resolve(o))) : [resolve(config.outDir ?? 'reports')];
@@ -138,6 +142,7 @@ export async function runAuditCommand(config: AuditConfig, opts: { json: boolean
   } finally {
     process.off('SIGINT', cancel);
   }
+  if (opts.overlap) output = { ...output, results: { ...output.results, benchmarks: withDataOverlap(output.results.benchmarks, opts.overlap) } };
   const written = writeReports(output.results, output.samples, { dir: config.outDir, outputs: config.outputs });
   closeQueue();
   // A finished run stays on screen for the drill-down until q; a cancelled one closes at once.
@@ -146,6 +151,8 @@ export async function runAuditCommand(config: AuditConfig, opts: { json: boolean
   if (opts.json) io.out(JSON.stringify(output.results, null, 2));
   else {
     if (!ui) for (const line of summaryLines(output.results)) io.out(line);
+    // The Ink screen shows the model side; the data side (--overlap) follows it as plain lines.
+    else for (const line of dataOverlapSummaryLines(output.results)) io.out(line);
     io.err(`reports: ${written.join(', ')}`);
   }
   if (output.results.partial) {
@@ -170,6 +177,7 @@ export async function run(argv: string[], io: Output = stdio): Promise<void> {
   const maxTokens = intFlag(values['max-tokens'], '--max-tokens', 2);
   if (values['dry-run']) {
     const config = loadAuditConfig(values, true);
+    if (values.overlap !== undefined) loadOverlap(values.overlap, config.benchmarks);
     const described = describeDryRun(config, await planAudit(config));
     if (values.json) io.out(JSON.stringify(described.json, null, 2));
     else for (const line of described.lines) io.out(line);
@@ -177,5 +185,7 @@ export async function run(argv: string[], io: Output = stdio): Promise<void> {
   }
   const config = loadAuditConfig(values);
   if (config.benchmarks.length === 0) throw new FatalError('no benchmarks to audit');
-  process.exitCode = await runAuditCommand(config, { json: !!values.json, maxTokens, io });
+  // Checked before the audit starts: a wrong overlap file must not cost an audit's hours.
+  const overlap = values.overlap !== undefined ? loadOverlap(values.overlap, config.benchmarks) : undefined;
+  process.exitCode = await runAuditCommand(config, { json: !!values.json, maxTokens, io, overlap });
 }
