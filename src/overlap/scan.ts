@@ -9,6 +9,7 @@ import { truncate } from '../util/text.js';
 import type { CorpusFile } from './corpus-files.js';
 import { units } from './corpus-records.js';
 import type { CleanWriter } from './clean-writer.js';
+import { writeCleanRecord } from './clean-record.js';
 import type { TaskFilter } from './drop-tasks.js';
 import { ItemMatches } from './item-matches.js';
 import type { NgramIndex } from './ngram-index.js';
@@ -35,6 +36,8 @@ export interface ScanOptions {
   readonly strict: boolean;
   readonly shard?: Shard;
   readonly clean?: CleanWriter;
+  /** With `clean`: matched records are written masked instead of removed (clean-record.ts). */
+  readonly mask?: boolean;
   readonly onProgress?: (progress: ScanProgress) => void;
   /** Milliseconds between progress calls; default 1000. */
   readonly progressEvery?: number;
@@ -89,7 +92,7 @@ export async function scanCorpus(files: readonly CorpusFile[], index: NgramIndex
         progress();
       }
       if (!unit.isRecord) {
-        await options.clean?.keep(unit.raw);
+        await options.clean?.keep(unit.raw, false);
         continue;
       }
       const number = globalRecord++;
@@ -100,8 +103,8 @@ export async function scanCorpus(files: readonly CorpusFile[], index: NgramIndex
       let text: string | undefined;
       let task: string | undefined;
       let problem: string | undefined;
+      let row: unknown;
       if (file.format === 'jsonl') {
-        let row: unknown;
         try {
           row = JSON.parse(source);
         } catch (error) {
@@ -144,11 +147,9 @@ export async function scanCorpus(files: readonly CorpusFile[], index: NgramIndex
         m.addRecord(h.starts, h.ks, ws, index.n, { file: file.path, line: unit.line, record: unit.record, textLines: file.format === 'text' });
       }
       if (options.clean) {
-        const reasons: string[] = [];
-        if (hits.size > 0) reasons.push(`overlap: ${[...hits.keys()].sort((a, b) => a - b).map((i) => index.items[i].id).join(', ')}`);
-        if (dropName !== undefined) reasons.push(`task: ${dropName}`);
-        if (reasons.length > 0) await options.clean.remove({ file: file.path, line: unit.line, record: unit.record, reasons });
-        else await options.clean.keep(unit.raw);
+        const byId = new Map([...hits.keys()].sort((a, b) => a - b).map((i) => [index.items[i].id, (hits.get(i) as { starts: number[] }).starts]));
+        const scanned = { file: file.path, format: file.format, line: unit.line, record: unit.record, raw: unit.raw, row, text, ws, hits: byId, dropTask: dropName };
+        await writeCleanRecord(options.clean, scanned, index.n, { mask: options.mask === true, textField: options.textField });
       }
     }
   }

@@ -86,7 +86,7 @@ describe('contam overlap CLI', () => {
       [['--ngram', '0'], 'contam: --ngram 0: expected an integer >= 1'],
       [['--fail-on', 'maybe'], 'contam: --fail-on maybe: expected found or never'],
       [['--drop-tasks', join(root, 'none.txt')], `contam: --drop-tasks ${join(root, 'none.txt')}: cannot read this file (ENOENT: no such file or directory, open '${join(root, 'none.txt')}'); expected a preset (solar-table8) or a file of task names, one per line`],
-      [['--write-clean', join(root, 'c'), '--shard', '0/2'], 'contam: --write-clean with --shard is not supported yet: write the clean copy from an unsharded run'],
+      [['--mask'], 'contam: --mask: expected --write-clean DIR beside it (masking rewrites the clean copy)'],
     ];
     for (const [flags, message] of cases) {
       const out = runCli(['overlap', '--corpus', corpus, '-b', `gsm8k=${bench}`, '--out-dir', join(root, 'o'), ...flags]);

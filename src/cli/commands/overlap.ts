@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { FatalError, errorMessage } from '../../errors.js';
 import { writeFileAtomic, probeWritable } from '../../report/atomic.js';
 import { CleanWriter, MANIFEST_NAME } from '../../overlap/clean-writer.js';
+import { MASK } from '../../overlap/mask.js';
 import { commonFolder, expandCorpus } from '../../overlap/corpus-files.js';
 import { loadTaskFilter } from '../../overlap/drop-tasks.js';
 import { renderOverlapJsonl, renderOverlapMarkdown } from '../../overlap/markdown.js';
@@ -37,7 +38,12 @@ Options:
                           messages, conversations, prompt/chosen/rejected, ... whichever is present)
   --drop-tasks <FILE|solar-table8>  drop records whose task is listed (SOLAR paper, Table 8)
   --task-field <path>     dotted field holding a record's task name (default _task_name, FLAN's)
-  --write-clean <DIR>     write the corpus minus matched and dropped records, plus ${MANIFEST_NAME}
+  --write-clean <DIR>     write the corpus minus matched and dropped records, plus ${MANIFEST_NAME};
+                          with --shard, each shard writes its own records to DIR/shard-i-of-N/
+                          (concatenate the shards' files to get the whole clean copy)
+  --mask                  with --write-clean: keep a matched record, with every non-space character
+                          of its matched n-gram windows replaced by ${JSON.stringify(MASK)} (listed under "masked"
+                          in the manifest with its character ranges); dropped tasks are still removed
   --shard <i/N>           scan only records number i, i+N, i+2N, ... (then contam overlap merge)
   --out-dir <DIR>         where overlap.json, overlap.jsonl and overlap.md go (default reports/overlap-<time>)
   --fail-on <found|never> exit 100 when a benchmark has a found item (default never)
@@ -60,6 +66,7 @@ const FLAGS = {
   'drop-tasks': { type: 'string' },
   'task-field': { type: 'string' },
   'write-clean': { type: 'string' },
+  mask: { type: 'boolean' },
   shard: { type: 'string' },
   'out-dir': { type: 'string' },
   'fail-on': { type: 'string' },
@@ -138,7 +145,7 @@ export async function run(argv: string[], io: Output = stdio): Promise<void> {
   if (fields !== undefined && fields.length === 0) throw new FatalError(`--fields ${values.fields}: expected field names, e.g. question,answer`);
   const shard = parseShard(values.shard);
   const fail = failOn(values['fail-on']);
-  if (shard && values['write-clean'] !== undefined) throw new FatalError('--write-clean with --shard is not supported yet: write the clean copy from an unsharded run');
+  if (values.mask && values['write-clean'] === undefined) throw new FatalError('--mask: expected --write-clean DIR beside it (masking rewrites the clean copy)');
   const taskFilter = values['drop-tasks'] !== undefined ? loadTaskFilter(values['drop-tasks']) : undefined;
   const taskField = values['task-field'] ?? '_task_name';
   const strict = values.strict === true;
@@ -151,7 +158,7 @@ export async function run(argv: string[], io: Output = stdio): Promise<void> {
   for (const spec of specs) benchmarks.push(await loadQueries(spec, fields, strict));
   const index = buildIndex(benchmarks, n);
   io.err(`overlap: ${index.items.length} benchmark items, ${index.size} distinct ${n}-grams; scanning ${corpus.files.length} file(s)${shard ? `, shard ${shard.index}/${shard.count}` : ''}`);
-  const clean = values['write-clean'] !== undefined ? new CleanWriter(values['write-clean'], commonFolder(corpus.files.map((f) => f.path))) : undefined;
+  const clean = values['write-clean'] !== undefined ? new CleanWriter(values['write-clean'], commonFolder(corpus.files.map((f) => f.path)), { shard, mask: values.mask === true }) : undefined;
   const scan = await scanCorpus(corpus.files, index, {
     textField: values['text-field'],
     taskField,
@@ -159,6 +166,7 @@ export async function run(argv: string[], io: Output = stdio): Promise<void> {
     strict,
     shard,
     clean,
+    mask: values.mask === true,
     onProgress: (p) => io.err(progressLine(p)),
   });
   const cleaned = await clean?.close();
@@ -181,6 +189,6 @@ export async function run(argv: string[], io: Output = stdio): Promise<void> {
     },
   });
   const written = writeOutputs(results, outDir);
-  if (clean && cleaned) io.err(`overlap: clean copy in ${clean.dir}: ${cleaned.removed} records removed (manifest ${MANIFEST_NAME})`);
+  if (clean && cleaned) io.err(`overlap: clean copy in ${clean.dir}: ${cleaned.removed} records removed${cleaned.masked !== undefined ? `, ${cleaned.masked} masked` : ''} (manifest ${MANIFEST_NAME})`);
   finish(results, written, fail, values.json, io);
 }
