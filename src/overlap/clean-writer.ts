@@ -118,9 +118,15 @@ export class CleanWriter {
     if (this.failure) throw new FatalError(`--write-clean: cannot write ${this.failure.path} (${errorMessage(this.failure.error)})`);
   }
 
-  /** The clean copy's path for a corpus file: its path relative to the corpus' common folder. */
+  /**
+   * The clean copy's path for a corpus file: its path relative to the corpus' common folder. No
+   * Zstandard or Parquet writer ships with contam, so those files are written as plain JSONL or text
+   * (`a.jsonl.zst` -> `a.jsonl`, `b.parquet` -> `b.jsonl`, one JSON object per row).
+   */
   target(file: CorpusFile): string {
-    return join(this.dir, relative(this.base, resolve(file.path)));
+    const rel = relative(this.base, resolve(file.path));
+    const renamed = file.format === 'parquet' ? rel.replace(/\.parquet$/i, '.jsonl') : file.zstd ? rel.replace(/\.zstd?$/i, '') : rel;
+    return join(this.dir, renamed);
   }
 
   async openFile(file: CorpusFile): Promise<void> {

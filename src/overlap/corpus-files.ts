@@ -1,42 +1,55 @@
 /**
- * Turns `--corpus` arguments (files, folders, globs) into one sorted list of files, so every run and
- * every shard sees the same order. Folders are walked recursively; files in them of a format not read
- * yet are listed as skipped, while a file named outright in an unread format is an error.
+ * Turns `--corpus` arguments (files, folders, globs, Hugging Face dataset folders) into one sorted
+ * list of files, so every run and every shard sees the same order. Folders are walked recursively
+ * (symlinks followed: a hub-cache snapshot links its files to blobs); files in them of a format not
+ * read are listed as skipped, while a file named outright in an unread format is an error.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { hfCorpusRoot, isHfDatasetFolder } from './hf-corpus.js';
 import { join, relative, resolve, sep } from 'node:path';
 import { FatalError } from '../errors.js';
 
-export type CorpusFormat = 'jsonl' | 'text';
+export type CorpusFormat = 'jsonl' | 'text' | 'parquet';
 
 export interface CorpusFile {
   /** Path as shown in reports: relative to the working folder when inside it. */
   readonly path: string;
   readonly format: CorpusFormat;
   readonly gzip: boolean;
+  /** Zstandard-compressed (.zst, .zstd); optional so older callers that build files by hand still type-check. */
+  readonly zstd?: boolean;
   readonly bytes: number;
 }
 
-const READ = 'expected .jsonl, .ndjson, .txt or .md, optionally .gz';
+const READ = 'expected .jsonl, .ndjson, .txt or .md (optionally .gz or .zst), .parquet, or a Hugging Face dataset folder';
 
 /** The format of a file from its name, or why it cannot be read. */
-export function formatOf(path: string): { format: CorpusFormat; gzip: boolean } | { unread: string } {
+export function formatOf(path: string): { format: CorpusFormat; gzip: boolean; zstd: boolean } | { unread: string } {
   const lower = path.toLowerCase();
   const gzip = lower.endsWith('.gz');
-  const base = gzip ? lower.slice(0, -3) : lower;
-  if (base.endsWith('.jsonl') || base.endsWith('.ndjson')) return { format: 'jsonl', gzip };
-  if (base.endsWith('.txt') || base.endsWith('.md')) return { format: 'text', gzip };
-  if (lower.endsWith('.zst') || lower.endsWith('.zstd')) return { unread: 'zstandard corpora are not read yet' };
-  if (lower.endsWith('.parquet')) return { unread: 'Parquet corpora are not read yet' };
+  const zstd = lower.endsWith('.zst') || lower.endsWith('.zstd');
+  const base = gzip ? lower.slice(0, -3) : zstd ? lower.slice(0, lower.lastIndexOf('.')) : lower;
+  if (base.endsWith('.jsonl') || base.endsWith('.ndjson')) return { format: 'jsonl', gzip, zstd };
+  if (base.endsWith('.txt') || base.endsWith('.md')) return { format: 'text', gzip, zstd };
+  if (lower.endsWith('.parquet')) return { format: 'parquet', gzip: false, zstd: false };
+  if (zstd) return { unread: 'a Zstandard file of an unknown format (expected .jsonl.zst or .txt.zst)' };
   return { unread: 'unknown corpus format' };
+}
+
+/** How a corpus file is described in "expected ..." messages. */
+export function describeFormat(file: CorpusFile): string {
+  const kind = file.format === 'jsonl' ? 'JSONL' : file.format === 'parquet' ? 'Parquet' : 'text';
+  return `${file.gzip ? 'gzip-compressed ' : file.zstd ? 'Zstandard-compressed ' : ''}${kind}`;
 }
 
 function walk(dir: string, out: string[]): void {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.name.startsWith('.')) continue;
     const full = join(dir, entry.name);
-    if (entry.isDirectory()) walk(full, out);
-    else if (entry.isFile()) out.push(full);
+    // A symlink (hub-cache snapshots are made of them) counts as what it points to.
+    const kind = entry.isSymbolicLink() && existsSync(full) ? statSync(full) : entry;
+    if (kind.isDirectory()) walk(full, out);
+    else if (kind.isFile()) out.push(full);
   }
 }
 
@@ -69,8 +82,13 @@ export interface ExpandedCorpus {
 export function expandCorpus(args: readonly string[]): ExpandedCorpus {
   const found = new Map<string, CorpusFile>();
   const skipped: { path: string; reason: string }[] = [];
-  const take = (full: string, named: boolean) => {
+  const take = (full: string, named: boolean, dataOnly = false) => {
     const kind = formatOf(full);
+    // A dataset folder's card (README.md) and scripts are not its data.
+    if (dataOnly && !('unread' in kind) && kind.format === 'text') {
+      skipped.push({ path: display(full), reason: 'not a data file of a Hugging Face dataset folder' });
+      return;
+    }
     if ('unread' in kind) {
       if (named) throw new FatalError(`--corpus ${full}: ${kind.unread}; ${READ}`);
       skipped.push({ path: display(full), reason: kind.unread });
@@ -91,12 +109,13 @@ export function expandCorpus(args: readonly string[]): ExpandedCorpus {
       matched.forEach((f) => take(f, false));
       continue;
     }
-    const full = resolve(arg);
-    if (!existsSync(full)) throw new FatalError(`--corpus ${arg}: expected a file, folder or glob, found nothing at this path`);
+    const full = hfCorpusRoot(arg);
+    if (full === undefined) throw new FatalError(`--corpus ${arg}: expected a file, folder, glob or a dataset in the Hugging Face hub cache, found nothing at this path`);
     if (statSync(full).isDirectory()) {
       const all: string[] = [];
       walk(full, all);
-      all.forEach((f) => take(f, false));
+      const dataOnly = isHfDatasetFolder(full);
+      all.forEach((f) => take(f, false, dataOnly));
     } else take(full, true);
   }
   if (found.size === 0) {

@@ -1,12 +1,12 @@
 /**
  * Streams a corpus file as units of raw bytes, so a clean copy can write every kept unit byte for
- * byte. JSONL: one record per non-blank line. Text: one record per paragraph (lines up to a blank
+ * byte. JSONL: one record per non-blank line. Parquet: one record per row (parquet-records.ts). Text: one record per paragraph (lines up to a blank
  * line), so an item broken over lines is one record while memory stays bounded by the longest
  * paragraph, never by the file. Blank lines are units of their own, kept as they are.
  */
-import { createReadStream } from 'node:fs';
-import { createGunzip } from 'node:zlib';
 import type { CorpusFile } from './corpus-files.js';
+import { corpusBytes } from './corpus-bytes.js';
+import { parquetUnits } from './parquet-records.js';
 
 export interface CorpusUnit {
   /** Raw bytes, line terminators included. */
@@ -21,11 +21,8 @@ export interface CorpusUnit {
 
 /** Lines of a byte stream, each with its terminator. */
 async function* lines(file: CorpusFile, resolvedPath: string): AsyncGenerator<Buffer> {
-  const input = createReadStream(resolvedPath);
-  const stream = file.gzip ? input.pipe(createGunzip()) : input;
-  input.on('error', (e) => stream.destroy(e));
   let rest: Buffer = Buffer.alloc(0);
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+  for await (const chunk of corpusBytes(file, resolvedPath)) {
     let data = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
     let from = 0;
     for (let nl = data.indexOf(10, from); nl >= 0; nl = data.indexOf(10, from)) {
@@ -46,6 +43,10 @@ function isBlank(line: Buffer): boolean {
 export async function* units(file: CorpusFile, resolvedPath: string): AsyncGenerator<CorpusUnit> {
   let line = 0;
   let record = 0;
+  if (file.format === 'parquet') {
+    yield* parquetUnits(resolvedPath);
+    return;
+  }
   if (file.format === 'jsonl') {
     for await (const raw of lines(file, resolvedPath)) {
       line += 1;

@@ -52,7 +52,9 @@ export function renderOverlapMarkdown(r: OverlapResults): string {
     lines.push('| Item | Share of its n-grams | Matched n-grams | Spans | First location | First matched n-gram |', '| --- | --- | --- | --- | --- | --- |');
     for (const m of found.slice(0, SHOWN_ITEMS)) {
       const s = m.spans[0];
-      const where = s ? `${displayPath(s.file)} line ${s.line}, offset ${s.offset}` : '';
+      // A Parquet file has rows, not lines: its span's record is the 0-based row.
+      const at = s && /\.parquet$/i.test(s.file) ? `row ${s.record}` : `line ${s?.line}`;
+      const where = s ? `${displayPath(s.file)} ${at}, offset ${s.offset}` : '';
       lines.push(`| ${escapeCell(m.id)} | ${share(m.share)} | ${m.matchedNgrams.length} / ${m.ngrams} | ${m.spanCount} | ${escapeCell(where)} | ${escapeCell(truncate(m.matchedNgrams[0]?.text ?? '', 80))} |`);
     }
     if (found.length > SHOWN_ITEMS) lines.push('', `… and ${found.length - SHOWN_ITEMS} more found items in overlap.jsonl.`);

@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { FatalError, errorMessage } from '../errors.js';
 import { truncate } from '../util/text.js';
-import type { CorpusFile } from './corpus-files.js';
+import { describeFormat, type CorpusFile } from './corpus-files.js';
 import { units } from './corpus-records.js';
 import type { CleanWriter } from './clean-writer.js';
 import { writeCleanRecord } from './clean-record.js';
@@ -77,7 +77,7 @@ export async function scanCorpus(files: readonly CorpusFile[], index: NgramIndex
       await scanFile(file);
     } catch (error) {
       if (error instanceof FatalError) throw error;
-      throw new FatalError(`--corpus ${file.path}: cannot read this file (${errorMessage(error)}); expected ${file.gzip ? 'gzip-compressed ' : ''}${file.format === 'jsonl' ? 'JSONL' : 'text'}`);
+      throw new FatalError(`--corpus ${file.path}: cannot read this file (${errorMessage(error)}); expected ${describeFormat(file)}`);
     }
     await options.clean?.closeFile();
   }
@@ -104,7 +104,8 @@ export async function scanCorpus(files: readonly CorpusFile[], index: NgramIndex
       let task: string | undefined;
       let problem: string | undefined;
       let row: unknown;
-      if (file.format === 'jsonl') {
+      // Parquet rows arrive as JSON lines (parquet-records.ts).
+      if (file.format !== 'text') {
         try {
           row = JSON.parse(source);
         } catch (error) {

@@ -93,12 +93,15 @@ describe('contam overlap CLI', () => {
       expect([out.code, out.stderr]).toEqual([1, `${message}\n`]);
     }
     const parquet = runCli(['overlap', '--corpus', join(root, 'x.parquet'), '-b', `gsm8k=${bench}`]);
-    expect(parquet.stderr).toBe(`contam: --corpus ${join(root, 'x.parquet')}: Parquet corpora are not read yet; expected .jsonl, .ndjson, .txt or .md, optionally .gz\n`);
+    expect(parquet.stderr.split('\n').filter((l) => l.startsWith('contam:'))).toEqual([`contam: --corpus ${join(root, 'x.parquet')}: cannot read this file (does not start with "PAR1"); expected Parquet`]);
+    writeFileSync(join(root, 'x.csv.zst'), '');
+    const zst = runCli(['overlap', '--corpus', join(root, 'x.csv.zst'), '-b', `gsm8k=${bench}`]);
+    expect(zst.stderr).toBe(`contam: --corpus ${join(root, 'x.csv.zst')}: a Zstandard file of an unknown format (expected .jsonl.zst or .txt.zst); expected .jsonl, .ndjson, .txt or .md (optionally .gz or .zst), .parquet, or a Hugging Face dataset folder\n`);
     writeFileSync(join(root, 'bad.jsonl.gz'), 'not gzip at all');
     const gz = runCli(['overlap', '--corpus', join(root, 'bad.jsonl.gz'), '-b', `gsm8k=${bench}`, '--out-dir', join(root, 'o')]);
     expect([gz.code, gz.stderr.split('\n').filter((l) => l.startsWith('contam:'))]).toEqual([1, [`contam: --corpus ${join(root, 'bad.jsonl.gz')}: cannot read this file (incorrect header check); expected gzip-compressed JSONL`]]);
     const missing = runCli(['overlap', '--corpus', join(root, 'nope'), '-b', `gsm8k=${bench}`]);
-    expect(missing.stderr).toBe(`contam: --corpus ${join(root, 'nope')}: expected a file, folder or glob, found nothing at this path\n`);
+    expect(missing.stderr).toBe(`contam: --corpus ${join(root, 'nope')}: expected a file, folder, glob or a dataset in the Hugging Face hub cache, found nothing at this path\n`);
     const glob = runCli(['overlap', '--corpus', `${corpus}/*.jsonl`, '-b', `gsm8k=${bench}`, '--out-dir', join(root, 'g'), '--json']);
     expect(JSON.parse(glob.stdout).corpus.files.map((f: { path: string }) => f.path)).toEqual([join(corpus, 'a.jsonl')]);
   });
