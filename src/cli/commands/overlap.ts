@@ -28,7 +28,10 @@ no n-gram and are reported as not checkable.
 
 Options:
   --corpus <paths>        JSONL (.jsonl, .ndjson), text (.txt, .md; one record per paragraph), each
-                          optionally .gz; folders and globs ("data/**/*.jsonl.gz"); repeat or comma-separate
+                          optionally .gz or .zst; Parquet (one record per row, read by row group);
+                          folders and globs ("data/**/*.jsonl.gz"); Hugging Face dataset folders,
+                          hub-cache repo folders or ids (org/name); repeat or comma-separate.
+                          Clean copies of .zst and Parquet files are written as plain JSONL
   -b, --benchmarks <list> gsm8k=./test.jsonl,arc=./ARC-Challenge-Test.jsonl (as contam audit)
   --ngram <N>             words per n-gram (default ${DEFAULT_NGRAM}, lm-eval's)
   --min-ngrams <K>        distinct n-grams an item needs to count as found (default 1, lm-eval's rule)
