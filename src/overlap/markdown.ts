@@ -4,7 +4,12 @@
  */
 import { displayPath, share, withInterval } from '../report/format.js';
 import { escapeCell, truncate } from '../report/escape.js';
-import type { OverlapResults } from './types.js';
+import type { OverlapResults, ProbeSummary } from './types.js';
+
+/** "3 / 5, 0.60 [0.23, 0.88] (1 only by probes, 0 only by n-grams)". */
+function probeCell(p: ProbeSummary): string {
+  return `${p.found} / ${p.items}, ${withInterval(p.share.estimate, p.share)} (${p.onlyProbes} only by probes, ${p.onlyNgrams} only by n-grams)`;
+}
 
 /** Found items shown per benchmark; overlap.jsonl has every one. */
 const SHOWN_ITEMS = 50;
@@ -20,18 +25,21 @@ export function renderOverlapMarkdown(r: OverlapResults): string {
     '',
   );
   lines.push('## Results', '');
-  lines.push('| Benchmark | Text checked | Items | Checkable (≥ N words) | Found | Share found [95% CI] | Partly matched |');
-  lines.push('| --- | --- | --- | --- | --- | --- | --- |');
+  const probes = r.convention.probes;
+  lines.push(`| Benchmark | Text checked | Items | Checkable (≥ N words) | Found | Share found [95% CI] | Partly matched |${probes ? ' Substring probes: found / items, share [95% CI] |' : ''}`);
+  lines.push(`| --- | --- | --- | --- | --- | --- | --- |${probes ? ' --- |' : ''}`);
   for (const b of r.benchmarks) {
     const coverage = b.items > 0 ? ` (${share(b.checkable / b.items)})` : '';
     lines.push(
-      `| ${escapeCell(b.benchmark)} | ${escapeCell(b.checked.join(' + '))} | ${b.items} | ${b.checkable}${coverage} | ${b.found} | ${withInterval(b.share.estimate, b.share)} | ${b.partial} |`,
+      `| ${escapeCell(b.benchmark)} | ${escapeCell(b.checked.join(' + '))} | ${b.items} | ${b.checkable}${coverage} | ${b.found} | ${withInterval(b.share.estimate, b.share)} | ${b.partial} |` +
+        (b.probes ? ` ${probeCell(b.probes)} |` : ''),
     );
   }
   lines.push('');
   lines.push(
     `- Convention: ${escapeCell(r.convention.name)}, ${n}-grams. ${escapeCell(r.convention.normalisation)}.`,
     `- Rule: ${escapeCell(r.convention.rule)}.`,
+    ...(probes ? [`- Substring probes: ${escapeCell(probes.rule)}; seed ${probes.seed}. ${escapeCell(probes.normalisation)}.`] : []),
     `- Share found is found / checkable. Items under ${n} words are a blind spot, not a clean result: the Checkable column says how much of each benchmark could be seen.`,
   );
   for (const b of r.benchmarks) {
@@ -69,10 +77,21 @@ export function renderOverlapMarkdown(r: OverlapResults): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** overlap.jsonl: one line per found item, with its benchmark and locations. */
+/**
+ * overlap.jsonl: one line per found item, with its benchmark and locations. With --probes, each line
+ * also has `probe` (its probe match, or null), and items found by probes alone get a line of their
+ * own with `found: false`.
+ */
 export function renderOverlapJsonl(r: OverlapResults): string {
   return r.benchmarks
-    .flatMap((b) => b.matches.filter((m) => m.found).map((m) => JSON.stringify({ benchmark: b.benchmark, ...m })))
+    .flatMap((b) => {
+      const probeOf = new Map((b.probes?.matches ?? []).map((p) => [p.id, p]));
+      const found = b.matches.filter((m) => m.found);
+      const lines = found.map((m) => ({ benchmark: b.benchmark, ...m, ...(b.probes ? { probe: probeOf.get(m.id) ?? null } : {}) }));
+      const foundIds = new Set(found.map((m) => m.id));
+      const probeOnly = (b.probes?.matches ?? []).filter((p) => !foundIds.has(p.id)).map((p) => ({ benchmark: b.benchmark, id: p.id, rowIndex: p.rowIndex, found: false, probe: p }));
+      return [...lines, ...probeOnly].sort((x, y) => x.rowIndex - y.rowIndex).map((l) => JSON.stringify(l));
+    })
     .map((l) => `${l}\n`)
     .join('');
 }

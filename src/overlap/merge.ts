@@ -5,6 +5,7 @@
  */
 import { FatalError } from '../errors.js';
 import { summariseBenchmark } from './results.js';
+import { mergeProbes } from './probe-results.js';
 import { MAX_BAD_EXAMPLES, MAX_LOCATIONS, type BenchmarkOverlap, type ItemMatch, type OverlapResults } from './types.js';
 
 /** The parts every shard must share, as one comparable string. */
@@ -94,8 +95,11 @@ export function mergeResults(inputs: readonly OverlapResults[], names: readonly 
     const byId = new Map<string, ItemMatch[]>();
     for (const r of inputs) for (const m of r.benchmarks[bi].matches) byId.set(m.id, [...(byId.get(m.id) ?? []), m]);
     const matches = [...byId.values()].map((parts) => mergeItem(parts, fileOrder, minNgrams)).sort((x, y) => x.rowIndex - y.rowIndex);
-    const { found: _f, partial: _p, share: _s, matches: _m, ...rest } = b;
-    return summariseBenchmark(rest, matches);
+    const { found: _f, partial: _p, share: _s, matches: _m, probes, ...rest } = b;
+    const merged = summariseBenchmark(rest, matches);
+    if (!probes) return merged;
+    const parts = inputs.map((r) => r.benchmarks[bi].probes).filter((p) => p !== undefined);
+    return { ...merged, probes: mergeProbes(parts, fileOrder, matches) };
   });
   const seconds = Math.max(...inputs.map((r) => r.run.seconds));
   return {

@@ -6,6 +6,8 @@ import { words } from './normalise.js';
 import type { BenchmarkQueries } from './queries.js';
 import type { ItemMatches } from './item-matches.js';
 import type { ScanResult } from './scan.js';
+import type { ProbeScan } from './probe-scan.js';
+import { probeSummary } from './probe-results.js';
 import {
   OVERLAP_SCHEMA_VERSION,
   type BenchmarkOverlap,
@@ -71,6 +73,7 @@ export interface ResultsInput {
   readonly corpus: Omit<CorpusSummary, 'records' | 'bytes' | 'recordsWithMatches' | 'badRecords' | 'taskFilter'>;
   readonly taskFilter?: { source: string; taskField: string };
   readonly run: OverlapRun;
+  readonly probes?: ProbeScan;
 }
 
 export function buildResults(input: ResultsInput): OverlapResults {
@@ -83,7 +86,7 @@ export function buildResults(input: ResultsInput): OverlapResults {
   }
   const benchmarks = input.benchmarks.map((b) => {
     const items = index.items.filter((it) => it.benchmark === b.benchmark);
-    return summariseBenchmark(
+    const summary = summariseBenchmark(
       {
         benchmark: b.benchmark,
         task: b.task,
@@ -97,6 +100,7 @@ export function buildResults(input: ResultsInput): OverlapResults {
       },
       byBenchmark.get(b.benchmark) ?? [],
     );
+    return input.probes ? { ...summary, probes: probeSummary(b.benchmark, index, input.probes, summary.matches) } : summary;
   });
   const corpus: CorpusSummary = {
     ...input.corpus,
@@ -106,5 +110,6 @@ export function buildResults(input: ResultsInput): OverlapResults {
     badRecords: { count: scan.badCount, first: scan.badFirst },
     ...(input.taskFilter ? { taskFilter: { ...input.taskFilter, recordsDropped: scan.recordsDropped, dropped: scan.dropped } } : {}),
   };
-  return { schemaVersion: OVERLAP_SCHEMA_VERSION, contamVersion: version, convention: convention(index.n, minNgrams), corpus, benchmarks, run: input.run };
+  const conv = convention(index.n, minNgrams);
+  return { schemaVersion: OVERLAP_SCHEMA_VERSION, contamVersion: version, convention: input.probes ? { ...conv, probes: input.probes.convention() } : conv, corpus, benchmarks, run: input.run };
 }

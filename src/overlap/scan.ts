@@ -9,6 +9,7 @@ import { truncate } from '../util/text.js';
 import { describeFormat, type CorpusFile } from './corpus-files.js';
 import { units } from './corpus-records.js';
 import type { CleanWriter } from './clean-writer.js';
+import type { ProbeScan } from './probe-scan.js';
 import { writeCleanRecord } from './clean-record.js';
 import type { TaskFilter } from './drop-tasks.js';
 import { ItemMatches } from './item-matches.js';
@@ -36,6 +37,8 @@ export interface ScanOptions {
   readonly strict: boolean;
   readonly shard?: Shard;
   readonly clean?: CleanWriter;
+  /** `--probes K`: substring probes looked for in every record's text (probe-scan.ts). */
+  readonly probes?: ProbeScan;
   /** With `clean`: matched records are written masked instead of removed (clean-record.ts). */
   readonly mask?: boolean;
   readonly onProgress?: (progress: ScanProgress) => void;
@@ -132,6 +135,7 @@ export async function scanCorpus(files: readonly CorpusFile[], index: NgramIndex
         recordsDropped += 1;
       }
       const ws = words(text);
+      options.probes?.record(text, { file: file.path, line: unit.line, record: unit.record });
       const hits = new Map<number, { starts: number[]; ks: number[] }>();
       index.probe(ws, (postings, at) => {
         for (const { item, k } of postings) {

@@ -39,6 +39,34 @@ export interface ItemMatch {
   readonly spans: readonly MatchSpan[];
 }
 
+/** An item with a substring probe found (probes.ts), beside what the n-gram rule said. */
+export interface ProbeMatch {
+  readonly id: string;
+  readonly rowIndex: number;
+  /** Indices (0-based, in the item's probes) of the probes found somewhere in the corpus. */
+  readonly probesFound: readonly number[];
+  /** Records holding at least one of its probes. */
+  readonly records: number;
+  /** The first such record in corpus order (Parquet: record is the row). */
+  readonly first: { readonly file: string; readonly line: number; readonly record: number };
+  /** The n-gram rule found the item too. */
+  readonly ngramFound: boolean;
+}
+
+/** `--probes K`: GPT-4-style substring probes per benchmark. */
+export interface ProbeSummary {
+  readonly perItem: number;
+  /** Items with at least one letter or number: only these have probes. */
+  readonly items: number;
+  readonly found: number;
+  /** found / items, Wilson 95% interval. */
+  readonly share: Proportion;
+  /** Found by probes but not by n-grams, and the reverse: where the two conventions disagree. */
+  readonly onlyProbes: number;
+  readonly onlyNgrams: number;
+  readonly matches: readonly ProbeMatch[];
+}
+
 export interface BenchmarkOverlap {
   readonly benchmark: string;
   readonly task: string;
@@ -57,6 +85,8 @@ export interface BenchmarkOverlap {
   /** found / checkable, Wilson 95% interval. */
   readonly share: Proportion;
   readonly matches: readonly ItemMatch[];
+  /** With --probes only. */
+  readonly probes?: ProbeSummary;
 }
 
 export interface BadRecord {
@@ -90,6 +120,8 @@ export interface OverlapConvention {
   readonly minNgrams: number;
   readonly normalisation: string;
   readonly rule: string;
+  /** With --probes only: how the substring probes were drawn and matched. */
+  readonly probes?: { readonly perItem: number; readonly length: number; readonly seed: number; readonly normalisation: string; readonly rule: string };
 }
 
 export interface OverlapRun {

@@ -5,6 +5,7 @@ import { FatalError, errorMessage } from '../../errors.js';
 import { writeFileAtomic, probeWritable } from '../../report/atomic.js';
 import { CleanWriter, MANIFEST_NAME } from '../../overlap/clean-writer.js';
 import { MASK } from '../../overlap/mask.js';
+import { ProbeScan } from '../../overlap/probe-scan.js';
 import { commonFolder, expandCorpus } from '../../overlap/corpus-files.js';
 import { loadTaskFilter } from '../../overlap/drop-tasks.js';
 import { renderOverlapJsonl, renderOverlapMarkdown } from '../../overlap/markdown.js';
@@ -47,6 +48,10 @@ Options:
   --mask                  with --write-clean: keep a matched record, with every non-space character
                           of its matched n-gram windows replaced by ${JSON.stringify(MASK)} (listed under "masked"
                           in the manifest with its character ranges); dropped tasks are still removed
+  --probes <K>            also look for K random 50-character spans per item, in the GPT-4 report's
+                          style (letters and numbers only, spaces and symbols removed); reported
+                          beside the n-gram result per item and per benchmark
+  --seed <S>              seed for the probes' spans (default 0)
   --shard <i/N>           scan only records number i, i+N, i+2N, ... (then contam overlap merge)
   --out-dir <DIR>         where overlap.json, overlap.jsonl and overlap.md go (default reports/overlap-<time>)
   --fail-on <found|never> exit 100 when a benchmark has a found item (default never)
@@ -70,6 +75,8 @@ const FLAGS = {
   'task-field': { type: 'string' },
   'write-clean': { type: 'string' },
   mask: { type: 'boolean' },
+  probes: { type: 'string' },
+  seed: { type: 'string' },
   shard: { type: 'string' },
   'out-dir': { type: 'string' },
   'fail-on': { type: 'string' },
@@ -146,6 +153,9 @@ export async function run(argv: string[], io: Output = stdio): Promise<void> {
   const minNgrams = intFlag(values['min-ngrams'], '--min-ngrams', 1) ?? 1;
   const fields = values.fields?.split(',').map((f) => f.trim()).filter(Boolean);
   if (fields !== undefined && fields.length === 0) throw new FatalError(`--fields ${values.fields}: expected field names, e.g. question,answer`);
+  const probes = intFlag(values.probes, '--probes', 1);
+  const seed = intFlag(values.seed, '--seed', 0) ?? 0;
+  if (values.seed !== undefined && probes === undefined) throw new FatalError('--seed: expected --probes K beside it (the seed only draws the probes)');
   const shard = parseShard(values.shard);
   const fail = failOn(values['fail-on']);
   if (values.mask && values['write-clean'] === undefined) throw new FatalError('--mask: expected --write-clean DIR beside it (masking rewrites the clean copy)');
@@ -161,6 +171,7 @@ export async function run(argv: string[], io: Output = stdio): Promise<void> {
   for (const spec of specs) benchmarks.push(await loadQueries(spec, fields, strict));
   const index = buildIndex(benchmarks, n);
   io.err(`overlap: ${index.items.length} benchmark items, ${index.size} distinct ${n}-grams; scanning ${corpus.files.length} file(s)${shard ? `, shard ${shard.index}/${shard.count}` : ''}`);
+  const probeScan = probes !== undefined ? new ProbeScan(index, probes, seed) : undefined;
   const clean = values['write-clean'] !== undefined ? new CleanWriter(values['write-clean'], commonFolder(corpus.files.map((f) => f.path)), { shard, mask: values.mask === true }) : undefined;
   const scan = await scanCorpus(corpus.files, index, {
     textField: values['text-field'],
@@ -170,6 +181,7 @@ export async function run(argv: string[], io: Output = stdio): Promise<void> {
     shard,
     clean,
     mask: values.mask === true,
+    probes: probeScan,
     onProgress: (p) => io.err(progressLine(p)),
   });
   const cleaned = await clean?.close();
@@ -178,6 +190,7 @@ export async function run(argv: string[], io: Output = stdio): Promise<void> {
     index,
     scan,
     minNgrams,
+    probes: probeScan,
     corpus: {
       files: corpus.files.map((f) => ({ path: f.path, bytes: f.bytes })),
       skippedFiles: corpus.skipped,
