@@ -87,6 +87,8 @@ describe('contam overlap CLI', () => {
       [['--fail-on', 'maybe'], 'contam: --fail-on maybe: expected found or never'],
       [['--drop-tasks', join(root, 'none.txt')], `contam: --drop-tasks ${join(root, 'none.txt')}: cannot read this file (ENOENT: no such file or directory, open '${join(root, 'none.txt')}'); expected a preset (solar-table8) or a file of task names, one per line`],
       [['--mask'], 'contam: --mask: expected --write-clean DIR beside it (masking rewrites the clean copy)'],
+      [['--seed', '4'], 'contam: --seed: expected --probes K beside it (the seed only draws the probes)'],
+      [['--probes', '0'], 'contam: --probes 0: expected an integer >= 1'],
     ];
     for (const [flags, message] of cases) {
       const out = runCli(['overlap', '--corpus', corpus, '-b', `gsm8k=${bench}`, '--out-dir', join(root, 'o'), ...flags]);

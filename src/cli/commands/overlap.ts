@@ -38,7 +38,7 @@ Options:
   --min-ngrams <K>        distinct n-grams an item needs to count as found (default 1, lm-eval's rule)
   --fields <list>         text checked per item: gsm8k question|answer, arc question|choices|answer
                           (default question: lm-eval's decontamination query)
-  --text-field <path>     dotted field of a JSONL record holding its text (default: text, content,
+  --text-field <path>     dotted field of a JSONL record or Parquet row holding its text (default: text, content,
                           messages, conversations, prompt/chosen/rejected, ... whichever is present)
   --drop-tasks <FILE|solar-table8>  drop records whose task is listed (SOLAR paper, Table 8)
   --task-field <path>     dotted field holding a record's task name (default _task_name, FLAN's)
@@ -62,7 +62,10 @@ Examples:
   contam overlap --corpus ./sft-data/ -b gsm8k=./gsm8k/test.jsonl,arc=./ARC-Challenge-Test.jsonl
   contam overlap --corpus 'flan/*.jsonl.gz' -b gsm8k=./test.jsonl --drop-tasks solar-table8 --write-clean ./flan-clean
   for i in 0 1 2; do contam overlap --corpus big.jsonl -b gsm8k=t.jsonl --shard $i/3 --out-dir s$i & done; wait
-  contam overlap merge s0 s1 s2 --out-dir merged`;
+  contam overlap merge s0 s1 s2 --out-dir merged
+  contam overlap --corpus ./hf-dataset/ -b gsm8k=./test.jsonl --write-clean ./masked --mask --probes 3
+  contam overlap --corpus org/sft-mix -b gsm8k=./test.jsonl --out-dir ov   # a dataset in the hub cache
+  contam audit --target ./model --reference ./base -b gsm8k=./test.jsonl --overlap ov/overlap.json`;
 
 const FLAGS = {
   corpus: { type: 'string', multiple: true },
