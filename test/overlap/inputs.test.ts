@@ -1,10 +1,11 @@
 /** Corpus inputs beyond JSONL and text: Zstandard, Parquet (row groups), Hugging Face dataset folders and the hub cache. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parquetWriteFile } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../src/util/random.js';
 import { runCli } from '../e2e/cli.js';
 import { QUESTIONS } from './cli-fixture.js';
 
@@ -59,6 +60,23 @@ describe('contam overlap inputs', () => {
     expect(clean).toBe(texts.flatMap((text, id) => (id === 5 ? [] : [`${JSON.stringify({ text, id })}\n`])).join(''));
   });
 
+  it('masks a Parquet row and a dotted --text-field record, writing them as JSON lines', () => {
+    const { root, bench } = setup();
+    mkdirSync(join(root, 'c'));
+    const texts = writeCorpusParquet(join(root, 'c/rows.parquet'));
+    writeFileSync(join(root, 'c/nested.jsonl'), `${JSON.stringify({ doc: { body: `Q. ${QUESTIONS[2]}` }, id: 1 })}\n`);
+    const out = runCli(['overlap', '--corpus', join(root, 'c'), '-b', `gsm8k=${bench}`, '--text-field', 'doc.body', '--write-clean', join(root, 'clean'), '--mask', '--out-dir', join(root, 'o')]);
+    expect(out.code).toBe(0);
+    const stars = (t: string) => t.replace(/\S/g, '*');
+    // Rows of the Parquet file have no doc.body: they are bad records, kept as they are (as JSON lines).
+    expect(readFileSync(join(root, 'clean/rows.jsonl'), 'utf8')).toBe(texts.map((text, id) => `${JSON.stringify({ text, id })}\n`).join(''));
+    expect(readFileSync(join(root, 'clean/nested.jsonl'), 'utf8')).toBe(`${JSON.stringify({ doc: { body: `Q. ${stars(QUESTIONS[2])}` }, id: 1 })}\n`);
+    const again = runCli(['overlap', '--corpus', join(root, 'c/rows.parquet'), '-b', `gsm8k=${bench}`, '--write-clean', join(root, 'clean2'), '--mask', '--out-dir', join(root, 'o2')]);
+    expect(again.code).toBe(0);
+    const masked = texts.map((text, id) => `${JSON.stringify({ text: id === 5 ? `Before. ${stars(QUESTIONS[0])} After.` : text, id })}\n`);
+    expect(readFileSync(join(root, 'clean2/rows.jsonl'), 'utf8')).toBe(masked.join(''));
+  });
+
   it('reads a hub-cache dataset by id or by its repo folder, at the snapshot refs/main names, through blob symlinks', () => {
     const { root, bench } = setup();
     const repo = join(root, 'hub/datasets--org--corp');
@@ -80,11 +98,15 @@ describe('contam overlap inputs', () => {
 
   it.skipIf(!hasZstd)('streams .jsonl.zst across many chunks with exact lines, and writes its clean copy as plain JSONL (needs the zstd CLI)', () => {
     const { root, bench } = setup();
-    const records = Array.from({ length: 6000 }, (_, i) => JSON.stringify({ text: `Record ${i}: ${'filler words '.repeat(8)}` }));
+    // Random digits compress poorly: the .zst spans many read chunks. Two frames, as `cat a.zst b.zst` makes.
+    const random = seededRandom(7);
+    const records = Array.from({ length: 6000 }, (_, i) => JSON.stringify({ text: `Record ${i}: ${Array.from({ length: 8 }, () => random().toFixed(6)).join(' ')}` }));
     records[4321] = JSON.stringify({ text: `Planted: ${QUESTIONS[3]}` });
-    const plain = join(root, 'corpus.jsonl');
-    writeFileSync(plain, `${records.join('\n')}\n`);
-    execFileSync('zstd', ['-q', '-19', plain, '-o', join(root, 'corpus.jsonl.zst')]);
+    writeFileSync(join(root, 'part1.jsonl'), `${records.slice(0, 3000).join('\n')}\n`);
+    writeFileSync(join(root, 'part2.jsonl'), `${records.slice(3000).join('\n')}\n`);
+    const frames = ['part1', 'part2'].map((p) => execFileSync('zstd', ['-q', '-c', join(root, `${p}.jsonl`)]));
+    writeFileSync(join(root, 'corpus.jsonl.zst'), Buffer.concat(frames));
+    expect(statSync(join(root, 'corpus.jsonl.zst')).size).toBeGreaterThan(3 * 65536);
     const r = scan(['--corpus', join(root, 'corpus.jsonl.zst'), '-b', `gsm8k=${bench}`, '--write-clean', join(root, 'clean')], join(root, 'o'));
     expect(r.corpus.records).toBe(6000);
     expect(r.benchmarks[0].matches.map((m) => [m.id, m.spans.map((s) => [s.line, s.record, s.offset, s.end])])).toEqual([['gsm8k/test/3', [[4322, 4321, 9, 9 + QUESTIONS[3].length]]]]);
