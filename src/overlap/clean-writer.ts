@@ -152,8 +152,10 @@ export class CleanWriter {
     if (!this.options.shard) return write(this.current.stream, raw, this.current.path);
     if (!isRecord) return;
     await write(this.current.stream, raw, this.current.path);
-    // A shard's paragraphs must stay apart when shard files are concatenated.
-    if (this.format === 'text') await write(this.current.stream, raw.at(-1) === 0x0a ? '\n' : '\n\n', this.current.path);
+    // Shard files are concatenated: a text paragraph ends with a blank line, a last JSON line without its newline gets one.
+    const ends = raw.at(-1) === 0x0a;
+    if (this.format === 'text') await write(this.current.stream, ends ? '\n' : '\n\n', this.current.path);
+    else if (!ends) await write(this.current.stream, '\n', this.current.path);
   }
 
   /** Writes a record's masked bytes and lists it in the manifest. */

@@ -1,5 +1,5 @@
 /** --mask and --write-clean with --shard: masked text byte for byte, the manifest, and shard slices that add up. */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -59,6 +59,8 @@ describe('contam overlap --write-clean --mask', () => {
 
   it('with --shard each shard writes its own records; the shards concatenated hold exactly the unsharded clean copy', () => {
     const { root, bench, corpus } = cliFixture();
+    // A last line without its newline must not run into the next shard's first line.
+    writeFileSync(join(corpus, 'c.jsonl'), '{"text": "c one"}\n{"text": "c two"}\n{"text": "c three"}');
     const common = ['overlap', '--corpus', corpus, '-b', `gsm8k=${bench}`, '--drop-tasks', 'solar-table8', '--write-clean', join(root, 'clean')];
     expect(runCli([...common.slice(0, -1), join(root, 'whole'), '--out-dir', join(root, 'o')]).code).toBe(0);
     for (let i = 0; i < 3; i += 1) expect(runCli([...common, '--shard', `${i}/3`, '--out-dir', join(root, `s${i}`)]).code).toBe(0);
@@ -70,6 +72,7 @@ describe('contam overlap --write-clean --mask', () => {
     const gz = (p: string) => gunzipSync(readFileSync(p)).toString('utf8');
     expect(records(cat('a.jsonl', plain), /(?<=\n)/)).toEqual(records(plain(join(root, 'whole/a.jsonl')), /(?<=\n)/));
     expect(records(cat('b.jsonl.gz', gz), /(?<=\n)/)).toEqual(records(gz(join(root, 'whole/b.jsonl.gz')), /(?<=\n)/));
+    expect(records(cat('c.jsonl', plain), /\n/)).toEqual(['{"text": "c one"}', '{"text": "c three"}', '{"text": "c two"}']);
     // A shard's text paragraphs end with a blank line, so they stay apart when concatenated.
     expect(records(cat('notes.txt', plain), /\n\n+/)).toEqual(records(plain(join(root, 'whole/notes.txt')), /\n\n+/));
     // Records are numbered across files: notes.txt's first paragraph is record 50, shard 2's.
