@@ -11,6 +11,11 @@ function probeCell(p: ProbeSummary): string {
   return `${p.found} / ${p.items}, ${withInterval(p.share.estimate, p.share)} (${p.onlyProbes} only by probes, ${p.onlyNgrams} only by n-grams)`;
 }
 
+/** A Parquet file has rows, not lines: its record number is the 0-based row. */
+function at(where: { readonly file: string; readonly line: number; readonly record: number }): string {
+  return /\.parquet$/i.test(where.file) ? `row ${where.record}` : `line ${where.line}`;
+}
+
 /** Found items shown per benchmark; overlap.jsonl has every one. */
 const SHOWN_ITEMS = 50;
 
@@ -57,15 +62,25 @@ export function renderOverlapMarkdown(r: OverlapResults): string {
     const found = b.matches.filter((m) => m.found);
     if (found.length === 0) continue;
     lines.push(`## ${escapeCell(b.benchmark)}: found items`, '');
-    lines.push('| Item | Share of its n-grams | Matched n-grams | Spans | First location | First matched n-gram |', '| --- | --- | --- | --- | --- | --- |');
+    const probed = b.probes ? new Map(b.probes.matches.map((p) => [p.id, p])) : undefined;
+    const probeHead = probed ? ' Substring probes found |' : '';
+    lines.push(`| Item | Share of its n-grams | Matched n-grams | Spans | First location | First matched n-gram |${probeHead}`, `| --- | --- | --- | --- | --- | --- |${probed ? ' --- |' : ''}`);
     for (const m of found.slice(0, SHOWN_ITEMS)) {
       const s = m.spans[0];
-      // A Parquet file has rows, not lines: its span's record is the 0-based row.
-      const at = s && /\.parquet$/i.test(s.file) ? `row ${s.record}` : `line ${s?.line}`;
-      const where = s ? `${displayPath(s.file)} ${at}, offset ${s.offset}` : '';
-      lines.push(`| ${escapeCell(m.id)} | ${share(m.share)} | ${m.matchedNgrams.length} / ${m.ngrams} | ${m.spanCount} | ${escapeCell(where)} | ${escapeCell(truncate(m.matchedNgrams[0]?.text ?? '', 80))} |`);
+      const where = s ? `${displayPath(s.file)} ${at(s)}, offset ${s.offset}` : '';
+      const probe = probed ? ` ${probed.get(m.id)?.probesFound.length ?? 0} of ${b.probes?.perItem} |` : '';
+      lines.push(`| ${escapeCell(m.id)} | ${share(m.share)} | ${m.matchedNgrams.length} / ${m.ngrams} | ${m.spanCount} | ${escapeCell(where)} | ${escapeCell(truncate(m.matchedNgrams[0]?.text ?? '', 80))} |${probe}`);
     }
     if (found.length > SHOWN_ITEMS) lines.push('', `… and ${found.length - SHOWN_ITEMS} more found items in overlap.jsonl.`);
+    lines.push('');
+  }
+  for (const b of r.benchmarks) {
+    // Items only the probes found: usually under N words, where the n-gram rule is blind.
+    const only = b.probes?.matches.filter((p) => !p.ngramFound) ?? [];
+    if (only.length === 0) continue;
+    lines.push(`## ${escapeCell(b.benchmark)}: found by substring probes only`, '', '| Item | Probes found | Records | First location |', '| --- | --- | --- | --- |');
+    for (const p of only.slice(0, SHOWN_ITEMS)) lines.push(`| ${escapeCell(p.id)} | ${p.probesFound.length} of ${b.probes?.perItem} | ${p.records} | ${escapeCell(`${displayPath(p.first.file)} ${at(p.first)}`)} |`);
+    if (only.length > SHOWN_ITEMS) lines.push('', `… and ${only.length - SHOWN_ITEMS} more in overlap.jsonl.`);
     lines.push('');
   }
   if (r.corpus.badRecords.count > 0) {

@@ -64,7 +64,10 @@ describe('substring probes', () => {
     expect(jsonl.map((l: { id: string; found: boolean; probe: { ngramFound: boolean } | null }) => [l.id, l.found, l.probe === null ? null : l.probe.ngramFound])).toEqual([
       ['gsm8k/test/0', true, true], ['gsm8k/test/1', true, null], ['gsm8k/test/2', true, true], ['gsm8k/test/3', true, true], ['gsm8k/test/4', false, false],
     ]);
-    expect(readFileSync(join(root, 'o/overlap.md'), 'utf8')).toContain('| 1.00 [0.51, 1.00] | 0 | 4 / 5, 0.80 [0.38, 0.96] (1 only by probes, 1 only by n-grams) |');
+    const md = readFileSync(join(root, 'o/overlap.md'), 'utf8');
+    expect(md).toContain('| 1.00 [0.51, 1.00] | 0 | 4 / 5, 0.80 [0.38, 0.96] (1 only by probes, 1 only by n-grams) |');
+    expect(md).toMatch(/\| gsm8k\/test\/1 \| 1\.00 \| 8 \/ 8 \| 1 \| .*a\.jsonl line 12, offset 0 \| weng earns .* \| 0 of 3 \|\n/);
+    expect(md).toContain('## gsm8k: found by substring probes only\n\n| Item | Probes found | Records | First location |\n| --- | --- | --- | --- |\n| gsm8k/test/4 | 1 of 3 | 1 |');
     for (let i = 0; i < 3; i += 1) expect(runCli([...common, '--shard', `${i}/3`, '--out-dir', join(root, `s${i}`)]).code).toBe(0);
     expect(runCli(['overlap', 'merge', join(root, 's0'), join(root, 's1'), join(root, 's2'), '--out-dir', join(root, 'm')]).code).toBe(0);
     const strip = (p: string) => ({ ...JSON.parse(readFileSync(p, 'utf8')), run: null });
