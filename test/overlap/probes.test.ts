@@ -34,8 +34,8 @@ describe('substring probes', () => {
     };
     // The lower-case 'which gas ...' misses (case is kept); the capitalised one after it is found.
     expect(found(`Q: ${'abcde fghij '.repeat(5)} and: which gas do plants take in? Which gas, do plants take-in!`)).toEqual([[0, 0, 1], [1, 0, 76]]);
-    // One character changed, a case change, one character short: no hit.
-    expect(found(`${'abcdefghij'.repeat(4)}abcdefghiX which GAS do plants take in ${'0123456789'.repeat(5).slice(1)}`)).toEqual([]);
+    // One character changed, a case change, one character short, a shared 16-character anchor with another ending: no hit.
+    expect(found(`${'abcdefghij'.repeat(4)}abcdefghiX which GAS do plants take in ${'0123456789'.repeat(5).slice(1)} Which gas do plants take out`)).toEqual([]);
     expect(found(`${'0123456789'.repeat(6)} ${'z'.repeat(50)}`)).toEqual([[2, 0, 0], [2, 1, 60]]);
   });
 
