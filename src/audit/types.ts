@@ -6,7 +6,7 @@
 
 import type { Timing } from './meter.js';
 import type { BackendInfo, Traffic } from '../models/backend.js';
-import type { ModelSpec, OnnxOptions, RemoteOptions } from '../models/registry.js';
+import type { ModelSpec } from '../models/registry.js';
 import type { Margins, Thresholds, Verdict, VerdictBasis } from '../stats/verdict.js';
 import type { BlindBaseline } from '../stats/blind-baseline.js';
 import type { Sensitivity } from '../stats/sensitivity.js';
@@ -19,53 +19,9 @@ export type { Mode } from '../neighbours/plan.js';
 export type FailOn = 'contaminated' | 'suspicious' | 'never';
 export type { SamplingMethod } from '../benchmarks/sampling.js';
 
-export interface BenchmarkSpec {
-  /** Name shown in reports, e.g. "arc" (or a custom name). */
-  readonly name: string;
-  /** Task adapter: arc, mmlu, truthfulqa, gsm8k, hellaswag, winogrande, custom. */
-  readonly task: string;
-  /** File, folder or hub dataset id. */
-  readonly path: string;
-  readonly split?: string;
-  /** Adapter options, e.g. { template: "{q} {a}" } for custom, { keepFinalAnswer: true } for gsm8k. */
-  readonly options?: Readonly<Record<string, string | number | boolean>>;
-}
-
-export interface AuditConfig {
-  /** A local ONNX folder or hub id ({path}), or a served model ({url, model, apiKeyEnv, tokenizer}). */
-  readonly target: ModelSpec;
-  readonly reference: ModelSpec;
-  readonly benchmarks: readonly BenchmarkSpec[];
-  readonly samples: number;
-  readonly seed: number;
-  readonly sampling: SamplingMethod;
-  /** Detector specs, e.g. ["loss", "min-k:k=0.2", "min-k-plus-plus"]. */
-  readonly detectors: readonly string[];
-  /** True when `detectors` is the default list: a backend may then drop one it cannot give (and the report says so). */
-  readonly defaultDetectors?: boolean;
-  /** Neighbours per sample (M). */
-  readonly neighbours: number;
-  /** Fraction of words kept as the neighbour prefix. */
-  readonly prefixRatio: number;
-  /** A sample is flagged when its rank s < cut. */
-  readonly cut: number;
-  readonly mode: Mode;
-  readonly earlyStop: boolean;
-  /** The absolute (upstream) reading's thresholds on the target's share; the verdict in compat mode. */
-  readonly thresholds: Thresholds;
-  /** The relative reading's margins on target - control; the verdict in fixed mode. */
-  readonly margins: Margins;
-  readonly failOn: FailOn;
-  readonly strict: boolean;
-  readonly cache: { readonly enabled: boolean; readonly dir: string };
-  /** Report files; format from the extension (.json, .jsonl, .md). Empty: reports/<timestamp>-<target>/. */
-  readonly outputs: readonly string[];
-  readonly outDir?: string;
-  /** Options of the local ONNX backend (file variant, batch size). */
-  readonly onnx: OnnxOptions;
-  /** Options of the engine client (requests in flight, timeout, retries). */
-  readonly remote: RemoteOptions;
-}
+// The config types are derived from the one schema that also validates the file and flags.
+export type { AuditConfig, BenchmarkSpec } from './config-schema.js';
+import type { AuditConfig } from './config-schema.js';
 
 /** What a dry run plans from: an audit's settings, the models only where given (a plan needs none). */
 export type PlanConfig = Omit<AuditConfig, 'target' | 'reference'> & { readonly target?: ModelSpec; readonly reference?: ModelSpec };

@@ -3,6 +3,7 @@ import { FatalError } from '../errors.js';
 import type { BenchmarkSpec } from '../audit/types.js';
 import { intFlag, numberFlag, type Options } from './args.js';
 import { validatePartial, type PartialConfig } from './config.js';
+import type { ConfigKey } from './config-schema.js';
 
 export const AUDIT_FLAGS = {
   config: { type: 'string', short: 'c' },
@@ -69,8 +70,9 @@ export function parseBenchmarkList(value: string, fromFile: readonly BenchmarkSp
 }
 
 export function flagsToPartial(values: Values, fromFile: readonly BenchmarkSpec[] | undefined): PartialConfig {
-  const raw: Record<string, unknown> = {};
-  const set = (key: string, value: unknown) => value !== undefined && (raw[key] = value);
+  const raw: { [K in ConfigKey]?: unknown } = {};
+  // Keys are the schema's: a flag mapped to a key the config does not have fails to compile.
+  const set = (key: ConfigKey, value: unknown) => value !== undefined && (raw[key] = value);
   set('target', values.target);
   set('reference', values.reference);
   const onnx: Record<string, unknown> = {};

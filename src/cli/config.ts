@@ -7,41 +7,18 @@ import { resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { resolveCacheDir } from '../cache/dir.js';
 import { FatalError, errorMessage } from '../errors.js';
-import { TASKS } from '../benchmarks/tasks/registry.js';
-import { parseDetectorSpec } from '../detectors/registry.js';
 import type { AuditConfig, BenchmarkSpec, PlanConfig } from '../audit/types.js';
-import { CONFIG_FIELDS, MODEL_KEYS, type FieldKind } from './config-schema.js';
-import { isUrl, parseModelSpec, type ModelSpec } from '../models/registry.js';
-import { DEFAULT_MARGINS, DEFAULT_THRESHOLDS } from '../stats/verdict.js';
-import { DEFAULT_PREFIX_RATIO } from '../neighbours/plan.js';
-import { DEFAULT_CUT } from '../neighbours/rank.js';
+import { CONFIG_KEYS, CONFIG_SHAPE, DEFAULTS, type ConfigKey } from './config-schema.js';
+import { firstProblem } from './config-issues.js';
+import { parseModelSpec, type ModelSpec } from '../models/registry.js';
 
 export const CONFIG_FILE = 'contam.config.yaml';
 
-export const DEFAULTS = {
-  samples: 100,
-  seed: 0,
-  sampling: 'seeded',
-  // loss first: the upstream statistic. `reference` is left out by default: its score favours the
-  // original over neighbours the reference model itself wrote, whatever the target learned.
-  detectors: ['loss', 'zlib', 'lowercase', 'min-k', 'min-k-plus-plus'],
-  neighbours: 100,
-  prefixRatio: DEFAULT_PREFIX_RATIO,
-  cut: DEFAULT_CUT,
-  mode: 'fixed',
-  earlyStop: true,
-  thresholds: DEFAULT_THRESHOLDS,
-  margins: DEFAULT_MARGINS,
-  failOn: 'contaminated',
-  strict: false,
-  outputs: [],
-  onnx: { batchSize: 16 },
-  remote: { concurrency: 8, timeout: 300, retries: 8, retryDelay: 0.5 },
-} as const satisfies Partial<AuditConfig>;
+export { DEFAULTS };
 
 export type PartialConfig = Record<string, unknown>;
 
-/** Flags are validated with the file's table; their messages name the flag typed, not the config key. */
+/** Flags are validated with the file's schema; their messages name the flag typed, not the config key. */
 const FLAGS = 'flags';
 const FLAG_NAMES: Readonly<Record<string, string>> = { outputs: 'output', cache: 'no-cache', 'remote.timeout': 'request-timeout' };
 
@@ -58,97 +35,14 @@ function fail(where: string, key: string, found: unknown, expected: string): nev
   throw new FatalError(`${keyName(where, key)}: expected ${expected}, found ${shown}`);
 }
 
-const taskNames = () => TASKS.map((t) => t.name);
-
-function benchmarkSpec(where: string, key: string, name: string | undefined, value: unknown): BenchmarkSpec {
-  if (typeof value === 'string') value = { path: value };
-  if (!value || typeof value !== 'object' || Array.isArray(value)) fail(where, key, value, 'a path or {name, task, path, split, options}');
-  const v = value as Record<string, unknown>;
-  for (const k of Object.keys(v)) {
-    if (!['name', 'task', 'path', 'split', 'options'].includes(k)) fail(where, `${key}.${k}`, k, 'one of name, task, path, split, options');
-  }
-  const benchName = typeof v.name === 'string' ? v.name : name;
-  const task = typeof v.task === 'string' ? v.task : benchName;
-  if (!benchName) fail(where, `${key}.name`, v.name, 'a benchmark name');
-  if (!task || !taskNames().includes(task)) fail(where, `${key}.task`, task, `one of ${taskNames().join(', ')}`);
-  if (typeof v.path !== 'string' || v.path === '') fail(where, `${key}.path`, v.path, 'a file, folder or hub dataset id');
-  if (v.split !== undefined && typeof v.split !== 'string') fail(where, `${key}.split`, v.split, 'a split name such as test');
-  const options = v.options;
-  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) fail(where, `${key}.options`, options, 'a map of options');
-  return { name: benchName, task, path: v.path, ...(v.split ? { split: v.split as string } : {}), ...(options ? { options: options as BenchmarkSpec['options'] } : {}) };
-}
-
-/** A folder, hub id or URL as a string, or {path} / {url, model, apiKeyEnv, tokenizer}. */
-function modelSpec(where: string, key: string, value: unknown): ModelSpec {
-  if (typeof value === 'string' && value !== '') return parseModelSpec(value);
-  if (!value || typeof value !== 'object' || Array.isArray(value)) fail(where, key, value, 'a folder, hub id or http(s):// URL, or {url, model, apiKeyEnv, tokenizer}');
-  const v = value as Record<string, unknown>;
-  for (const [k, x] of Object.entries(v)) {
-    if (!(MODEL_KEYS as readonly string[]).includes(k)) fail(where, `${key}.${k}`, k, `one of ${MODEL_KEYS.join(', ')}`);
-    if (typeof x !== 'string' || x === '') fail(where, `${key}.${k}`, x, 'a non-empty string');
-  }
-  if ((v.path === undefined) === (v.url === undefined)) fail(where, key, value, 'exactly one of path (a local model) or url (a served model)');
-  if (v.url !== undefined && !isUrl(v.url as string)) fail(where, `${key}.url`, v.url, 'an http:// or https:// URL such as http://127.0.0.1:8000/v1');
-  if (v.path !== undefined && Object.keys(v).length > 1) fail(where, key, value, 'model, apiKeyEnv and tokenizer only with url');
-  return v as unknown as ModelSpec;
-}
-
-function checkValue(where: string, key: string, kind: FieldKind, value: unknown): unknown {
-  switch (kind.type) {
-    case 'string':
-      return typeof value === 'string' && value !== '' ? value : fail(where, key, value, 'a non-empty string');
-    case 'enum':
-      return typeof value === 'string' && kind.values.includes(value) ? value : fail(where, key, value, `one of ${kind.values.join(', ')}`);
-    case 'integer':
-      return Number.isInteger(value) && (value as number) >= kind.min ? value : fail(where, key, value, `an integer >= ${kind.min}`);
-    case 'number': {
-      const ok = typeof value === 'number' && (kind.exclusiveMin ? value > kind.min : value >= kind.min) && value <= kind.max;
-      return ok ? value : fail(where, key, value, `a number in ${kind.exclusiveMin ? '(' : '['}${kind.min}, ${kind.max}]`);
-    }
-    case 'boolean':
-      return typeof value === 'boolean' ? value : fail(where, key, value, 'true or false');
-    case 'strings':
-      return Array.isArray(value) && value.every((x) => typeof x === 'string') ? value : fail(where, key, value, 'a list of strings');
-    case 'thresholds': {
-      const t = value as Record<string, unknown>;
-      if (!t || typeof t !== 'object') fail(where, key, value, '{suspicious, contaminated}');
-      for (const k of Object.keys(t)) if (!['suspicious', 'contaminated'].includes(k)) fail(where, `${key}.${k}`, k, 'suspicious or contaminated');
-      const out = { ...DEFAULTS[key as 'thresholds' | 'margins'], ...t } as { suspicious: unknown; contaminated: unknown };
-      for (const k of ['suspicious', 'contaminated'] as const) {
-        const x = out[k];
-        if (typeof x !== 'number' || x < 0 || x > 1) fail(where, `${key}.${k}`, x, 'a number in [0, 1]');
-      }
-      if ((out.suspicious as number) > (out.contaminated as number)) fail(where, key, value, 'suspicious <= contaminated');
-      return out;
-    }
-    case 'cache': {
-      const c = value as Record<string, unknown>;
-      if (!c || typeof c !== 'object' || Array.isArray(c)) fail(where, key, value, '{enabled, dir}');
-      for (const k of Object.keys(c)) if (!['enabled', 'dir'].includes(k)) fail(where, `${key}.${k}`, k, 'enabled or dir');
-      if (c.enabled !== undefined && typeof c.enabled !== 'boolean') fail(where, `${key}.enabled`, c.enabled, 'true or false');
-      if (c.dir !== undefined && typeof c.dir !== 'string') fail(where, `${key}.dir`, c.dir, 'a folder path');
-      return c;
-    }
-    case 'model':
-      return modelSpec(where, key, value);
-    case 'object': {
-      const o = value as Record<string, unknown>;
-      const names = kind.fields.map((f) => f.key);
-      if (!o || typeof o !== 'object' || Array.isArray(o)) fail(where, key, value, `{${names.join(', ')}}`);
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(o)) {
-        const field = kind.fields.find((f) => f.key === k);
-        if (!field) fail(where, `${key}.${k}`, k, `one of ${names.join(', ')}`);
-        out[k] = checkValue(where, `${key}.${k}`, field.kind, v);
-      }
-      return out;
-    }
-    case 'benchmarks': {
-      if (Array.isArray(value)) return value.map((v, i) => benchmarkSpec(where, `${key}[${i}]`, undefined, v));
-      if (value && typeof value === 'object') return Object.entries(value).map(([name, v]) => benchmarkSpec(where, `${key}.${name}`, name, v));
-      return fail(where, key, value, 'a list or map of benchmarks');
-    }
-  }
+/** One key's value through its schema; the first problem becomes the one-line message. */
+function checkValue(where: string, key: ConfigKey, value: unknown): unknown {
+  const parsed = CONFIG_SHAPE[key].safeParse(value, { reportInput: true });
+  if (parsed.success) return parsed.data;
+  const problem = firstProblem(parsed.error);
+  const path = problem.path === '' || problem.path.startsWith('[') ? `${key}${problem.path}` : `${key}.${problem.path}`;
+  if (problem.verbatim) throw new FatalError(`${keyName(where, path)}: ${problem.expected}`);
+  return fail(where, path, problem.found, problem.expected);
 }
 
 /** Validates a parsed config object (from YAML or flags); `where` names its origin in messages. */
@@ -157,21 +51,13 @@ export function validatePartial(raw: unknown, where: string): PartialConfig {
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new FatalError(`${where}: expected a map of settings at the top level, found ${Array.isArray(raw) ? 'a list' : typeof raw}`);
   const out: PartialConfig = {};
   for (const [key, value] of Object.entries(raw)) {
-    const field = CONFIG_FIELDS.find((f) => f.key === key);
-    if (!field) throw new FatalError(`${where}: unknown key "${key}"; valid keys: ${CONFIG_FIELDS.map((f) => f.key).join(', ')}`);
-    out[key] = checkValue(where, key, field.kind, value);
-  }
-  if (Array.isArray(out.detectors)) {
-    for (const spec of out.detectors as string[]) {
-      try {
-        parseDetectorSpec(spec);
-      } catch (error) {
-        throw new FatalError(`${keyName(where, 'detectors')}: ${errorMessage(error)}`);
-      }
-    }
+    if (!isConfigKey(key)) throw new FatalError(`${where}: unknown key "${key}"; valid keys: ${CONFIG_KEYS.join(', ')}`);
+    out[key] = checkValue(where, key, value);
   }
   return out;
 }
+
+const isConfigKey = (key: string): key is ConfigKey => Object.hasOwn(CONFIG_SHAPE, key);
 
 export function readConfigFile(path: string): PartialConfig {
   let text: string;
@@ -212,6 +98,8 @@ export function resolveConfig(file: PartialConfig, flags: PartialConfig, cacheOv
 /** resolveConfig without requiring the models: what `audit --dry-run` plans from. */
 export function resolvePlanConfig(file: PartialConfig, flags: PartialConfig, cacheOverride?: string): PlanConfig {
   const merged = { ...DEFAULTS, ...file, ...flags } as Record<string, unknown>;
+  // The overlap block configures contam overlap, not the audit (nor its results.json).
+  delete merged.overlap;
   const cache = { ...((file.cache as object) ?? {}), ...((flags.cache as object) ?? {}) } as { enabled?: boolean; dir?: string };
   for (const key of ROLES) {
     // --target-model / --reference-model name the served model of a URL given anywhere.

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jsonSchema } from '../../src/cli/config-schema.js';
-import { readConfigFile, resolveConfig } from '../../src/cli/config.js';
+import { DEFAULTS, readConfigFile, resolveConfig } from '../../src/cli/config.js';
 import { flagsToPartial } from '../../src/cli/audit-flags.js';
 import { repoRoot } from '../helpers/shared-data.js';
 
@@ -18,6 +18,34 @@ describe('configuration', () => {
   it('the committed JSON Schema is the one the code describes', () => {
     const committed = JSON.parse(readFileSync(join(repoRoot, 'schema/contam.config.schema.json'), 'utf8'));
     expect(committed).toEqual(jsonSchema());
+  });
+
+  it('the defaults are read from the schema', () => {
+    expect(DEFAULTS).toEqual({
+      samples: 100,
+      seed: 0,
+      sampling: 'seeded',
+      detectors: ['loss', 'zlib', 'lowercase', 'min-k', 'min-k-plus-plus'],
+      neighbours: 100,
+      prefixRatio: 0.4,
+      cut: 0.1,
+      mode: 'fixed',
+      earlyStop: true,
+      thresholds: { suspicious: 0.5, contaminated: 0.85 },
+      margins: { suspicious: 0, contaminated: 0.1 },
+      failOn: 'contaminated',
+      strict: false,
+      outputs: [],
+      onnx: { batchSize: 16 },
+      remote: { concurrency: 8, timeout: 300, retries: 8, retryDelay: 0.5 },
+    });
+  });
+
+  it('every YAML example in the README validates', () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const examples = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
+    expect(examples.length).toBeGreaterThan(0);
+    examples.forEach((yaml, i) => expect(() => readConfigFile(file(`readme-${i}.yaml`, yaml))).not.toThrow());
   });
 
   it('flags override the file, defaults fill the rest', () => {
@@ -67,12 +95,19 @@ describe('models served by an engine', () => {
   it.each([
     ['target: { url: ftp://gpu/v1 }\n', 'key "target.url": expected an http:// or https:// URL such as http://127.0.0.1:8000/v1, found "ftp://gpu/v1"'],
     ['target: { url: http://gpu/v1, path: ./m }\n', 'key "target": expected exactly one of path (a local model) or url (a served model)'],
+    ['target: { path: ./m, model: solar }\n', 'key "target": expected model, apiKeyEnv and tokenizer only with url, found {"path":"./m","model":"solar"}'],
+    ['benchmarks: [{ path: ./x }]\n', 'key "benchmarks[0].name": expected a benchmark name, found undefined'],
     ['target: { url: http://gpu/v1, key: abc }\n', 'key "target.key": expected one of path, url, model, apiKeyEnv, tokenizer, name, found "key"'],
     ['remote: { concurrency: 0 }\n', 'key "remote.concurrency": expected an integer >= 1, found 0'],
     ['onnx: { dtype: fp64 }\n', 'key "onnx.dtype": expected one of fp32, fp16, q8, int8, uint8, q4, q4f16, bnb4, found "fp64"'],
   ])('rejects %j in one line naming the key', (yaml, message) => {
     const path = file('bad-remote.yaml', yaml);
     expect(() => readConfigFile(path)).toThrow(`${path}: ${message}`);
+  });
+
+  it('a local model may carry the name reports use', () => {
+    const path = file('named.yaml', 'target: { path: ./m, name: mine }\n');
+    expect(readConfigFile(path)).toEqual({ target: { path: './m', name: 'mine' } });
   });
 
   it('flags name themselves: --target-model on a local model, --concurrency 0', () => {
