@@ -1,13 +1,15 @@
 /**
- * contam.config.yaml as one zod schema: the audit's settings (src/audit/config-schema.ts). Validation, the valid keys and the committed JSON Schema
+ * contam.config.yaml as one zod schema: the audit's settings (src/audit/config-schema.ts) plus the
+ * `overlap:` block. Validation, the valid keys and the committed JSON Schema
  * (schema/contam.config.schema.json, rewritten by `npm run schema`) all come from here.
  */
 import * as z from 'zod';
 import { AUDIT_SHAPE } from '../audit/config-schema.js';
+import { OVERLAP_BLOCK } from './config-overlap-schema.js';
 
 export { DEFAULTS, MODEL_KEYS } from '../audit/config-schema.js';
 
-export const CONFIG_SHAPE = { ...AUDIT_SHAPE };
+export const CONFIG_SHAPE = { ...AUDIT_SHAPE, overlap: OVERLAP_BLOCK.optional() };
 
 /** The top-level keys a file may hold, in the order messages list them. */
 export type ConfigKey = keyof typeof CONFIG_SHAPE;

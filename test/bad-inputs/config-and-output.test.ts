@@ -72,7 +72,7 @@ interface ConfigCase {
 // contam.config.yaml mistakes: the same messages from `contam validate` and from `contam audit -c`.
 const configCases: ConfigCase[] = [
   { name: 'YAML syntax error', yaml: 'samples: 10\ndetectors: [loss, zlib\nmode: fixed\n', message: 'contam: <file> line 3 column 1: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]' },
-  { name: 'unknown key', yaml: 'sample: 10\n', message: 'contam: <file>: unknown key "sample"; valid keys: target, reference, benchmarks, samples, seed, sampling, detectors, neighbours, prefixRatio, cut, mode, earlyStop, thresholds, margins, failOn, strict, cache, outputs, outDir, onnx, remote' },
+  { name: 'unknown key', yaml: 'sample: 10\n', message: 'contam: <file>: unknown key "sample"; valid keys: target, reference, benchmarks, samples, seed, sampling, detectors, neighbours, prefixRatio, cut, mode, earlyStop, thresholds, margins, failOn, strict, cache, outputs, outDir, onnx, remote, overlap' },
   { name: 'zero samples', yaml: 'samples: 0\n', message: 'contam: <file>: key "samples": expected an integer >= 1, found 0' },
   { name: 'negative samples', yaml: 'samples: -5\n', message: 'contam: <file>: key "samples": expected an integer >= 1, found -5' },
   { name: 'unknown detector', yaml: 'detectors: [loss, perplexity]\n', message: 'contam: <file>: key "detectors": unknown detector "perplexity"; valid detectors: loss, zlib, lowercase, reference, min-k, min-k-plus-plus' },

@@ -13,10 +13,10 @@ import { mergeResults } from '../../overlap/merge.js';
 import { DEFAULT_NGRAM } from '../../overlap/normalise.js';
 import { loadQueries } from '../../overlap/queries.js';
 import { buildIndex, buildResults } from '../../overlap/results.js';
-import { scanCorpus, type Shard } from '../../overlap/scan.js';
+import { scanCorpus } from '../../overlap/scan.js';
 import type { OverlapResults } from '../../overlap/types.js';
-import { intFlag, parse, stdio, type Output } from '../args.js';
-import { parseBenchmarkList } from '../audit-flags.js';
+import { parse, stdio, type Output } from '../args.js';
+import { parseFailOn, resolveOverlapOptions } from '../config-overlap.js';
 import { overlapSummaryLines, progressLine } from '../../overlap/summary.js';
 
 export const help = `Usage: contam overlap --corpus <files|folders|globs> -b <name=path,...> [options]
@@ -27,7 +27,9 @@ normalised (ASCII lowercase, punctuation deleted, split on whitespace), word ${D
 found when any one of its n-grams occurs inside one corpus record. Items shorter than N words have
 no n-gram and are reported as not checkable.
 
-Options:
+Options (also an overlap: block in contam.config.yaml; flags override it):
+  -c, --config <file>     settings file (default ./contam.config.yaml): its overlap: block, and its
+                          benchmarks when -b is not given
   --corpus <paths>        JSONL (.jsonl, .ndjson), text (.txt, .md; one record per paragraph), each
                           optionally .gz or .zst; Parquet (one record per row, read by row group);
                           folders and globs ("data/**/*.jsonl.gz"); Hugging Face dataset folders,
@@ -68,6 +70,7 @@ Examples:
   contam audit --target ./model --reference ./base -b gsm8k=./test.jsonl --overlap ov/overlap.json`;
 
 const FLAGS = {
+  config: { type: 'string', short: 'c' },
   corpus: { type: 'string', multiple: true },
   benchmarks: { type: 'string', short: 'b' },
   ngram: { type: 'string' },
@@ -87,14 +90,6 @@ const FLAGS = {
   strict: { type: 'boolean' },
 } as const;
 
-export function parseShard(value: string | undefined): Shard | undefined {
-  if (value === undefined) return undefined;
-  const m = /^(\d+)\/(\d+)$/.exec(value.trim());
-  const shard = m ? { index: Number(m[1]), count: Number(m[2]) } : undefined;
-  if (!shard || shard.count < 1 || shard.index >= shard.count) throw new FatalError(`--shard ${value}: expected i/N with 0 <= i < N, e.g. 0/3`);
-  return shard;
-}
-
 function stamp(date: Date): string {
   return date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 }
@@ -107,12 +102,6 @@ function writeOutputs(results: OverlapResults, dir: string): string[] {
   ] as const;
   for (const [path, content] of files) writeFileAtomic(path, content);
   return files.map(([path]) => path);
-}
-
-function failOn(value: string | undefined): 'found' | 'never' {
-  if (value === undefined || value === 'never') return 'never';
-  if (value === 'found') return 'found';
-  throw new FatalError(`--fail-on ${value}: expected found or never`);
 }
 
 function finish(results: OverlapResults, written: readonly string[], fail: 'found' | 'never', json: boolean | undefined, io: Output): void {
@@ -136,7 +125,7 @@ async function runMerge(argv: string[], io: Output): Promise<void> {
   const { values, positionals } = parse('overlap merge', argv, { 'out-dir': { type: 'string' }, json: { type: 'boolean' }, 'fail-on': { type: 'string' } });
   if (values.help) return io.out(help);
   if (positionals.length === 0) throw new FatalError('contam overlap merge: expected the shard output folders (see contam overlap --help)');
-  const fail = failOn(values['fail-on']);
+  const fail = parseFailOn(values['fail-on']) ?? 'never';
   const merged = mergeResults(positionals.map(readShardOutput), positionals);
   const written = writeOutputs(merged, values['out-dir'] ?? `reports/overlap-${stamp(new Date())}`);
   finish(merged, written, fail, values.json, io);
@@ -147,26 +136,11 @@ export async function run(argv: string[], io: Output = stdio): Promise<void> {
   const { values, positionals } = parse('overlap', argv, FLAGS, true);
   if (values.help) return io.out(help);
   if (positionals.length > 0) throw new FatalError(`contam overlap: unexpected argument "${positionals[0]}"; pass corpus files with --corpus (see contam overlap --help)`);
-  const corpusArgs = (values.corpus ?? []).flatMap((c) => c.split(',')).map((c) => c.trim()).filter(Boolean);
-  if (corpusArgs.length === 0) throw new FatalError('contam overlap: expected --corpus <files, folders or globs> (see contam overlap --help)');
-  if (values.benchmarks === undefined) throw new FatalError('contam overlap: expected -b <name=path,...>, e.g. -b gsm8k=./gsm8k/test.jsonl (see contam overlap --help)');
-  const specs = parseBenchmarkList(values.benchmarks, undefined);
-  if (specs.length === 0) throw new FatalError(`--benchmarks ${values.benchmarks}: expected at least one name=path`);
-  const n = intFlag(values.ngram, '--ngram', 1) ?? DEFAULT_NGRAM;
-  const minNgrams = intFlag(values['min-ngrams'], '--min-ngrams', 1) ?? 1;
-  const fields = values.fields?.split(',').map((f) => f.trim()).filter(Boolean);
-  if (fields !== undefined && fields.length === 0) throw new FatalError(`--fields ${values.fields}: expected field names, e.g. question,answer`);
-  const probes = intFlag(values.probes, '--probes', 1);
-  const seed = intFlag(values.seed, '--seed', 0) ?? 0;
-  if (values.seed !== undefined && probes === undefined) throw new FatalError('--seed: expected --probes K beside it (the seed only draws the probes)');
-  const shard = parseShard(values.shard);
-  const fail = failOn(values['fail-on']);
-  if (values.mask && values['write-clean'] === undefined) throw new FatalError('--mask: expected --write-clean DIR beside it (masking rewrites the clean copy)');
-  const taskFilter = values['drop-tasks'] !== undefined ? loadTaskFilter(values['drop-tasks']) : undefined;
-  const taskField = values['task-field'] ?? '_task_name';
-  const strict = values.strict === true;
-  const corpus = expandCorpus(corpusArgs);
-  const outDir = values['out-dir'] ?? `reports/overlap-${stamp(new Date())}`;
+  const options = resolveOverlapOptions(values);
+  const { benchmarks: specs, ngram: n, minNgrams, fields, shard, failOn: fail, taskField, strict, textField, writeClean, probes, seed, mask } = options;
+  const taskFilter = options.dropTasks !== undefined ? loadTaskFilter(options.dropTasks) : undefined;
+  const corpus = expandCorpus(options.corpus);
+  const outDir = options.outDir ?? `reports/overlap-${stamp(new Date())}`;
   probeWritable(outDir);
 
   const startedAt = new Date();
@@ -175,9 +149,9 @@ export async function run(argv: string[], io: Output = stdio): Promise<void> {
   const index = buildIndex(benchmarks, n);
   io.err(`overlap: ${index.items.length} benchmark items, ${index.size} distinct ${n}-grams; scanning ${corpus.files.length} file(s)${shard ? `, shard ${shard.index}/${shard.count}` : ''}`);
   const probeScan = probes !== undefined ? new ProbeScan(index, probes, seed) : undefined;
-  const clean = values['write-clean'] !== undefined ? new CleanWriter(values['write-clean'], commonFolder(corpus.files.map((f) => f.path)), { shard, mask: values.mask === true }) : undefined;
+  const clean = writeClean !== undefined ? new CleanWriter(writeClean, commonFolder(corpus.files.map((f) => f.path)), { shard, mask }) : undefined;
   const scan = await scanCorpus(corpus.files, index, {
-    textField: values['text-field'],
+    textField,
     taskField,
     taskFilter,
     strict,
@@ -197,7 +171,7 @@ export async function run(argv: string[], io: Output = stdio): Promise<void> {
     corpus: {
       files: corpus.files.map((f) => ({ path: f.path, bytes: f.bytes })),
       skippedFiles: corpus.skipped,
-      textField: values['text-field'] ?? 'auto (text, content, messages, conversations, prompt/chosen/rejected, ...)',
+      textField: textField ?? 'auto (text, content, messages, conversations, prompt/chosen/rejected, ...)',
     },
     ...(taskFilter ? { taskFilter: { source: taskFilter.source, taskField } } : {}),
     run: {
