@@ -14,7 +14,7 @@ import { DEFAULT_CUT } from '../neighbours/rank.js';
 import { DEFAULT_MARGINS, DEFAULT_THRESHOLDS } from '../stats/verdict.js';
 import { count, enumOf, fraction, strict, strings } from './config-kinds.js';
 
-export const MODEL_KEYS = ['path', 'url', 'model', 'apiKeyEnv', 'tokenizer', 'name'] as const;
+const MODEL_KEYS = ['path', 'url', 'model', 'apiKeyEnv', 'tokenizer', 'name'] as const;
 
 const MODEL_FORMS = 'a folder, hub id or http(s):// URL, or {url, model, apiKeyEnv, tokenizer}';
 const nonEmpty = z.string({ error: 'a non-empty string' }).min(1, { error: 'a non-empty string' });

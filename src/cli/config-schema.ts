@@ -7,7 +7,7 @@ import * as z from 'zod';
 import { AUDIT_SHAPE } from '../audit/config-schema.js';
 import { OVERLAP_BLOCK } from './config-overlap-schema.js';
 
-export { DEFAULTS, MODEL_KEYS } from '../audit/config-schema.js';
+export { DEFAULTS } from '../audit/config-schema.js';
 
 export const CONFIG_SHAPE = { ...AUDIT_SHAPE, overlap: OVERLAP_BLOCK.optional() };
 
