@@ -109,13 +109,13 @@ export async function runSample(work: SampleWork, sample: Sample): Promise<{ rec
   if (idsT.length > work.maxTokens) {
     throw new SampleError(`text has ${idsT.length} tokens; the limit is ${work.maxTokens} (--max-tokens)`);
   }
-  const ratio = config.prefixRatio;
+  const { prefixRatio } = config;
   let tokens: { original: number; prefix: number } | undefined;
   if (config.mode === 'fixed') {
-    const [original, prefix] = await reference.tokenize([text, prefixFor('fixed', text, ratio).prefix], { addSpecialTokens: false });
+    const [original, prefix] = await reference.tokenize([text, prefixFor('fixed', text, prefixRatio).prefix], { addSpecialTokens: false });
     tokens = { original: original.length, prefix: prefix.length };
   }
-  const plan = neighbourPlan({ text, mode: config.mode, sampleId: sample.id, seed: config.seed, ratio, neighbours: config.neighbours, tokens });
+  const plan = neighbourPlan({ text, mode: config.mode, sampleId: sample.id, seed: config.seed, prefixRatio, neighbours: config.neighbours, tokens });
   const [prefixIds] = await reference.tokenize([plan.prefix.prefix]);
   const M = config.neighbours;
   const chunks = chunkSizes(M, work.firstChunk);

@@ -28,11 +28,11 @@ export interface NeighbourPlanInput {
   readonly mode: Mode;
   readonly sampleId: string;
   readonly seed: number;
-  readonly ratio?: number;
+  readonly prefixRatio?: number;
   readonly neighbours?: number;
   /**
    * Fixed mode only: token counts without special tokens, of the original text and of
-   * `prefixFor('fixed', text, ratio).prefix`. Their difference is the continuation's token count.
+   * `prefixFor('fixed', text, prefixRatio).prefix`. Their difference is the continuation's token count.
    */
   readonly tokens?: { readonly original: number; readonly prefix: number };
 }
@@ -46,13 +46,13 @@ export interface NeighbourPlan {
 }
 
 /** The prefix each mode samples from; the engine tokenizes it to fill `tokens` in fixed mode. */
-export function prefixFor(mode: Mode, text: string, ratio = DEFAULT_PREFIX_RATIO): NeighbourPrefix {
-  return mode === 'compat' ? neighbourPrefix(text, ratio) : exactPrefix(text, ratio);
+export function prefixFor(mode: Mode, text: string, prefixRatio = DEFAULT_PREFIX_RATIO): NeighbourPrefix {
+  return mode === 'compat' ? neighbourPrefix(text, prefixRatio) : exactPrefix(text, prefixRatio);
 }
 
 export function neighbourPlan(input: NeighbourPlanInput): NeighbourPlan {
   const { mode, text } = input;
-  const prefix = prefixFor(mode, text, input.ratio ?? DEFAULT_PREFIX_RATIO);
+  const prefix = prefixFor(mode, text, input.prefixRatio ?? DEFAULT_PREFIX_RATIO);
   let budget: number;
   if (mode === 'compat') {
     budget = prefix.remainingWords;

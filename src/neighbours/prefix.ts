@@ -33,16 +33,16 @@ function splitWords(text: string): Word[] {
   return Array.from(text.matchAll(WORD), (m) => ({ text: m[0], end: (m.index ?? 0) + m[0].length }));
 }
 
-/** n_pref = ceil(words · ratio) on the same float64 product as Python's math.ceil. */
-function prefixWordCount(words: number, ratio: number): number {
-  if (!(ratio >= 0 && ratio <= 1)) throw new RangeError(`neighbour prefix ratio must be in [0, 1], got ${ratio}`);
-  return Math.ceil(words * ratio);
+/** n_pref = ceil(words · prefixRatio) on the same float64 product as Python's math.ceil. */
+function prefixWordCount(words: number, prefixRatio: number): number {
+  if (!(prefixRatio >= 0 && prefixRatio <= 1)) throw new RangeError(`neighbour prefix ratio must be in [0, 1], got ${prefixRatio}`);
+  return Math.ceil(words * prefixRatio);
 }
 
 /** Upstream's prefix, quirks included: single spaces between words. */
-export function neighbourPrefix(text: string, ratio: number): NeighbourPrefix {
+export function neighbourPrefix(text: string, prefixRatio: number): NeighbourPrefix {
   const words = splitWords(text);
-  const nPref = prefixWordCount(words.length, ratio);
+  const nPref = prefixWordCount(words.length, prefixRatio);
   const usedFallback = nPref === 0;
   return {
     prefix: usedFallback ? FALLBACK_PREFIX : words.slice(0, nPref).map((w) => w.text).join(' '),
@@ -58,9 +58,9 @@ export function neighbourPrefix(text: string, ratio: number): NeighbourPrefix {
  * newlines and spacing), so the neighbour and the original share a prefix the tokenizer splits alike.
  * With no word taken the prefix is '' and the sampler starts from the model's BOS.
  */
-export function exactPrefix(text: string, ratio: number): NeighbourPrefix {
+export function exactPrefix(text: string, prefixRatio: number): NeighbourPrefix {
   const words = splitWords(text);
-  const nPref = prefixWordCount(words.length, ratio);
+  const nPref = prefixWordCount(words.length, prefixRatio);
   return {
     prefix: nPref === 0 ? '' : text.slice(0, words[nPref - 1].end),
     prefixWords: nPref,
