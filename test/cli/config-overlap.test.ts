@@ -42,6 +42,8 @@ describe('overlap: block', () => {
       ],
       ngram: 8,
       minNgrams: 2,
+      mask: false,
+      seed: 0,
       fields: ['question', 'answer'],
       textField: 'messages',
       dropTasks: 'solar-table8',
@@ -71,6 +73,8 @@ describe('overlap: block', () => {
       benchmarks: [{ name: 'gsm8k', task: 'gsm8k', path: './g.jsonl' }],
       ngram: 13,
       minNgrams: 1,
+      mask: false,
+      seed: 0,
       taskField: '_task_name',
       failOn: 'never',
       strict: false,
@@ -91,8 +95,8 @@ describe('overlap: block', () => {
     ['overlap: { failOn: maybe }\n', 'key "overlap.failOn": expected one of found, never, found "maybe"'],
     ['overlap: { corpus: [] , fields: [] }\n', 'key "overlap.fields": expected a list of strings, found []'],
     ['overlap: { corpus: [./a, 3] }\n', 'key "overlap.corpus[1]": expected a file, folder or glob, found 3'],
-    ['overlap: { workers: 4 }\n', 'key "overlap.workers": expected one of corpus, ngram, minNgrams, fields, textField, dropTasks, taskField, writeClean, shard, outDir, failOn, strict, found "workers"'],
-    ['overlap: ./corpus\n', 'key "overlap": expected {corpus, ngram, minNgrams, fields, textField, dropTasks, taskField, writeClean, shard, outDir, failOn, strict}, found "./corpus"'],
+    ['overlap: { workers: 4 }\n', 'key "overlap.workers": expected one of corpus, ngram, minNgrams, fields, textField, dropTasks, taskField, writeClean, mask, probes, seed, shard, outDir, failOn, strict, found "workers"'],
+    ['overlap: ./corpus\n', 'key "overlap": expected {corpus, ngram, minNgrams, fields, textField, dropTasks, taskField, writeClean, mask, probes, seed, shard, outDir, failOn, strict}, found "./corpus"'],
   ])('rejects %j in one line naming the key', (yaml, message) => {
     const path = file('bad-overlap.yaml', yaml);
     expect(() => readConfigFile(path)).toThrow(`${path}: ${message}`);
