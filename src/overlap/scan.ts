@@ -24,9 +24,14 @@ export interface Shard {
 }
 
 export interface ScanProgress {
+  /** Corpus bytes scanned (decompressed). */
   readonly bytesRead: number;
+  /** Bytes of the files on disk consumed (compressed for .gz): what an ETA over the corpus' size uses. */
+  readonly inputBytes?: number;
   readonly records: number;
   readonly recordsWithMatches: number;
+  /** Benchmark items with at least one matched n-gram so far. */
+  readonly itemsMatched?: number;
   readonly seconds: number;
 }
 
@@ -72,7 +77,12 @@ export async function scanCorpus(files: readonly CorpusFile[], index: NgramIndex
   let globalRecord = 0;
   let lastProgress = started;
   const every = options.progressEvery ?? 1000;
-  const progress = () => options.onProgress?.({ bytesRead, records, recordsWithMatches, seconds: (performance.now() - started) / 1000 });
+  // On-disk bytes consumed: whole files done, plus the current file's when not compressed (this
+  // path does not see a .gz file's compressed position; the parallel scan does).
+  let inputDone = 0;
+  let fileRead = 0;
+  const progress = () =>
+    options.onProgress?.({ bytesRead, inputBytes: inputDone + fileRead, records, recordsWithMatches, itemsMatched: matches.size, seconds: (performance.now() - started) / 1000 });
 
   for (const file of files) {
     await options.clean?.openFile(file);
@@ -83,6 +93,8 @@ export async function scanCorpus(files: readonly CorpusFile[], index: NgramIndex
       throw new FatalError(`--corpus ${file.path}: cannot read this file (${errorMessage(error)}); expected ${describeFormat(file)}`);
     }
     await options.clean?.closeFile();
+    inputDone += file.bytes;
+    fileRead = 0;
   }
   progress();
   return { matches, records, bytes, recordsWithMatches, badCount, badFirst, recordsDropped, dropped, seconds: (performance.now() - started) / 1000 };
@@ -90,6 +102,7 @@ export async function scanCorpus(files: readonly CorpusFile[], index: NgramIndex
   async function scanFile(file: CorpusFile): Promise<void> {
     for await (const unit of units(file, resolve(file.path))) {
       bytesRead += unit.raw.length;
+      if (!file.gzip) fileRead += unit.raw.length;
       if (performance.now() - lastProgress >= every) {
         lastProgress = performance.now();
         progress();
