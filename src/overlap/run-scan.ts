@@ -32,7 +32,8 @@ export interface RunScanResult {
 
 export async function runScan(files: readonly CorpusFile[], index: NgramIndex, options: ScanOptions, workers: number): Promise<RunScanResult> {
   if (workers <= 1) return { scan: await scanCorpus(files, index, options), workers: 1 };
-  const reason = singleThreadReason(files);
+  // The workers find n-grams only: probes and masking need the main thread's scan.
+  const reason = singleThreadReason(files) ?? (options.probes ? 'probes run in one thread' : options.mask ? 'masking runs in one thread' : undefined);
   if (reason !== undefined) return { scan: await scanCorpus(files, index, options), workers: 1, fallback: reason };
   return { scan: await scanCorpusParallel(files, index, options, workers), workers };
 }

@@ -1,13 +1,6 @@
-/** The plain lines `contam overlap` prints: progress on stderr, the end-of-run summary on stdout. */
+/** The end-of-run summary `contam overlap` prints on stdout (progress: ui/overlap/). */
 import { share, withInterval } from '../report/format.js';
-import type { ScanProgress } from './scan.js';
 import type { OverlapResults } from './types.js';
-
-export function progressLine(p: ScanProgress): string {
-  const mb = p.bytesRead / 1e6;
-  const rate = p.seconds > 0 ? mb / p.seconds : 0;
-  return `overlap: ${mb.toFixed(1)} MB read, ${p.records} records, ${p.recordsWithMatches} with matches, ${rate.toFixed(1)} MB/s`;
-}
 
 export function overlapSummaryLines(r: OverlapResults, written: readonly string[]): string[] {
   const lines = r.benchmarks.flatMap((b) => [

@@ -128,6 +128,8 @@ export interface OverlapRun {
   readonly startedAt: string;
   readonly seconds: number;
   readonly mbPerSecond: number;
+  /** Threads that scanned (`--workers`); 1 is the main thread. */
+  readonly workers?: number;
   /** "i/N" for a shard; absent for a whole run. */
   readonly shard?: string;
   /** Shard outputs combined by `contam overlap merge`. */

@@ -14,7 +14,9 @@ describe('contam overlap CLI', () => {
     const out = runCli(['overlap', '--corpus', corpus, '-b', `gsm8k=${bench}`, '--drop-tasks', 'solar-table8', '--write-clean', join(root, 'clean'), '--out-dir', join(root, 'o'), '--fail-on', 'found']);
     expect(out.code).toBe(100);
     expect(out.stdout.split('\n')[0]).toBe('gsm8k (question): 4 of 4 checkable items found, share 1.00 [0.51, 1.00]; 4 of 5 items checkable (0.80), 0 partly matched');
-    expect(out.stderr).toMatch(/^overlap: 5 benchmark items, 33 distinct 13-grams; scanning 3 file\(s\)\noverlap: [\d.]+ MB read, 53 records, 5 with matches, [\d.]+ MB\/s\n/);
+    expect(out.stderr).toMatch(
+      /^overlap: 5 benchmark items, 33 distinct 13-grams; scanning 3 file\(s\), [\d.]+ MB on disk, (\d+ workers|in one thread)\noverlap: [\d.]+ MB scanned, 100% of [\d.]+ MB on disk · 53 records · 5 with matches · 4 items matched · [\d.]+ MB\/s · \S+\n/,
+    );
     const a = lines(readFileSync(join(corpus, 'a.jsonl')));
     // Lines 5, 12 (planted), 23 and 26 (dropped tasks) go; the broken line 18 is kept as it was.
     expect(readFileSync(join(root, 'clean/a.jsonl'))).toEqual(Buffer.from(a.filter((_, i) => ![4, 11, 22, 25].includes(i)).join('')));
@@ -89,6 +91,7 @@ describe('contam overlap CLI', () => {
       [['--mask'], 'contam: --mask: expected --write-clean DIR beside it (masking rewrites the clean copy)'],
       [['--seed', '4'], 'contam: --seed: expected --probes K beside it (the seed only draws the probes)'],
       [['--probes', '0'], 'contam: --probes 0: expected an integer >= 1'],
+      [['--workers', '0'], 'contam: --workers 0: expected an integer >= 1'],
     ];
     for (const [flags, message] of cases) {
       const out = runCli(['overlap', '--corpus', corpus, '-b', `gsm8k=${bench}`, '--out-dir', join(root, 'o'), ...flags]);
@@ -106,5 +109,23 @@ describe('contam overlap CLI', () => {
     expect(missing.stderr).toBe(`contam: --corpus ${join(root, 'nope')}: expected a file, folder, glob or a dataset in the Hugging Face hub cache, found nothing at this path\n`);
     const glob = runCli(['overlap', '--corpus', `${corpus}/*.jsonl`, '-b', `gsm8k=${bench}`, '--out-dir', join(root, 'g'), '--json']);
     expect(JSON.parse(glob.stdout).corpus.files.map((f: { path: string }) => f.path)).toEqual([join(corpus, 'a.jsonl')]);
+  });
+
+  it('writes the same overlap.json (apart from run), clean copy and manifest with --workers 1 and --workers 3', () => {
+    const { root, bench, corpus } = cliFixture();
+    const run = (workers: string) => {
+      const out = runCli(['overlap', '--corpus', corpus, '-b', `gsm8k=${bench}`, '--drop-tasks', 'solar-table8', '--workers', workers, '--write-clean', join(root, `c${workers}`), '--out-dir', join(root, `o${workers}`)]);
+      expect(out.code).toBe(0);
+      const json = JSON.parse(readFileSync(join(root, `o${workers}/overlap.json`), 'utf8')) as { run: { workers: number } };
+      const { run: timing, ...rest } = json;
+      const clean = ['a.jsonl', 'b.jsonl.gz', 'notes.txt', 'contam-clean-manifest.json'].map((f) => readFileSync(join(root, `c${workers}`, f)));
+      return { workers: timing.workers, rest, clean: clean.map((b, i) => (i === 1 ? gunzipSync(b) : b).toString('base64')), jsonl: readFileSync(join(root, `o${workers}/overlap.jsonl`), 'utf8') };
+    };
+    const one = run('1');
+    const three = run('3');
+    expect([one.workers, three.workers]).toEqual([1, 3]);
+    expect(three.rest).toEqual(one.rest);
+    expect(three.clean).toEqual(one.clean);
+    expect(three.jsonl).toBe(one.jsonl);
   });
 });

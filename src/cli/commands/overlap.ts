@@ -13,11 +13,12 @@ import { mergeResults } from '../../overlap/merge.js';
 import { DEFAULT_NGRAM } from '../../overlap/normalise.js';
 import { loadQueries } from '../../overlap/queries.js';
 import { buildIndex, buildResults } from '../../overlap/results.js';
-import { scanCorpus } from '../../overlap/scan.js';
+import { defaultWorkers, runScan, singleThreadReason } from '../../overlap/run-scan.js';
 import type { OverlapResults } from '../../overlap/types.js';
-import { parse, stdio, type Output } from '../args.js';
+import { intFlag, parse, stdio, type Output } from '../args.js';
 import { parseFailOn, resolveOverlapOptions } from '../config-overlap.js';
-import { overlapSummaryLines, progressLine } from '../../overlap/summary.js';
+import { overlapSummaryLines } from '../../overlap/summary.js';
+import { interactiveStderr, progressReporter } from '../../ui/overlap/progress-reporter.js';
 
 export const help = `Usage: contam overlap --corpus <files|folders|globs> -b <name=path,...> [options]
        contam overlap merge <shard output folders...> [--out-dir DIR]
@@ -55,6 +56,8 @@ Options (also an overlap: block in contam.config.yaml; flags override it):
                           beside the n-gram result per item and per benchmark
   --seed <S>              seed for the probes' spans (default 0)
   --shard <i/N>           scan only records number i, i+N, i+2N, ... (then contam overlap merge)
+  --workers <N>           threads that scan (default: one per core); 1 scans in the main thread.
+                          Results are identical for every N. JSONL and text files only (plain or .gz)
   --out-dir <DIR>         where overlap.json, overlap.jsonl and overlap.md go (default reports/overlap-<time>)
   --fail-on <found|never> exit 100 when a benchmark has a found item (default never)
   --json                  print overlap.json on stdout instead of the summary
@@ -84,6 +87,7 @@ const FLAGS = {
   probes: { type: 'string' },
   seed: { type: 'string' },
   shard: { type: 'string' },
+  workers: { type: 'string' },
   'out-dir': { type: 'string' },
   'fail-on': { type: 'string' },
   json: { type: 'boolean' },
@@ -141,26 +145,33 @@ export async function run(argv: string[], io: Output = stdio): Promise<void> {
   const taskFilter = options.dropTasks !== undefined ? loadTaskFilter(options.dropTasks) : undefined;
   const corpus = expandCorpus(options.corpus);
   const outDir = options.outDir ?? `reports/overlap-${stamp(new Date())}`;
+  const requestedWorkers = intFlag(values.workers, '--workers', 1) ?? defaultWorkers();
   probeWritable(outDir);
 
   const startedAt = new Date();
   const benchmarks = [];
   for (const spec of specs) benchmarks.push(await loadQueries(spec, fields, strict));
   const index = buildIndex(benchmarks, n);
-  io.err(`overlap: ${index.items.length} benchmark items, ${index.size} distinct ${n}-grams; scanning ${corpus.files.length} file(s)${shard ? `, shard ${shard.index}/${shard.count}` : ''}`);
   const probeScan = probes !== undefined ? new ProbeScan(index, probes, seed) : undefined;
-  const clean = writeClean !== undefined ? new CleanWriter(writeClean, commonFolder(corpus.files.map((f) => f.path)), { shard, mask }) : undefined;
-  const scan = await scanCorpus(corpus.files, index, {
-    textField,
-    taskField,
-    taskFilter,
-    strict,
-    shard,
-    clean,
-    mask: values.mask === true,
-    probes: probeScan,
-    onProgress: (p) => io.err(progressLine(p)),
+  // The workers find n-grams only: probes and masking run in the main thread's scan.
+  const oneThread = requestedWorkers > 1 ? (singleThreadReason(corpus.files) ?? (probeScan ? '--probes runs in the main thread' : mask ? '--mask runs in the main thread' : undefined)) : undefined;
+  if (oneThread !== undefined) io.err(`overlap: scanning in one thread, not ${requestedWorkers} workers: ${oneThread}`);
+  const workers = oneThread !== undefined ? 1 : requestedWorkers;
+  const totalBytes = corpus.files.reduce((sum, f) => sum + f.bytes, 0);
+  const reporter = await progressReporter({
+    json: values.json === true,
+    interactive: io === stdio && interactiveStderr(),
+    write: (line) => io.err(line),
+    header:
+      `${index.items.length} benchmark items, ${index.size} distinct ${n}-grams; scanning ${corpus.files.length} file(s)${shard ? `, shard ${shard.index}/${shard.count}` : ''}` +
+      `, ${(totalBytes / 1e6).toFixed(1)} MB on disk, ${workers === 1 ? 'in one thread' : `${workers} workers`}`,
+    totalBytes,
   });
+  const clean = writeClean !== undefined ? new CleanWriter(writeClean, commonFolder(corpus.files.map((f) => f.path)), { shard, mask }) : undefined;
+  const scanOptions = { textField, taskField, taskFilter, strict, shard, clean, mask, probes: probeScan, onProgress: reporter.onProgress };
+  const { scan } = await runScan(corpus.files, index, scanOptions, workers).finally(
+    () => reporter.close(),
+  );
   const cleaned = await clean?.close();
   const results = buildResults({
     benchmarks,
@@ -178,6 +189,7 @@ export async function run(argv: string[], io: Output = stdio): Promise<void> {
       startedAt: startedAt.toISOString(),
       seconds: scan.seconds,
       mbPerSecond: scan.seconds > 0 ? scan.bytes / 1e6 / scan.seconds : 0,
+      workers,
       ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}),
     },
   });
