@@ -77,25 +77,48 @@ export class NgramIndex {
   /** Adds an item; its distinct n-grams are computed from `itemWords` (already normalised). */
   add(item: Omit<IndexedItem, 'ngrams' | 'wordCount'>, itemWords: readonly Word[]): IndexedItem {
     const ws = itemWords.map((w) => w.word);
+    const { ha, hb } = this.hashAll(ws);
     const seen = new Set<string>();
     const ngrams: string[] = [];
+    const itemNumber = this.items.length;
     for (let i = 0; i + this.n <= ws.length; i += 1) {
       const text = ws.slice(i, i + this.n).join(' ');
       if (seen.has(text)) continue;
       seen.add(text);
+      const [a, b] = windowKey(ha, hb, i, this.n);
+      this.insert(text, { item: itemNumber, k: ngrams.length }, a, b);
       ngrams.push(text);
     }
     const indexed: IndexedItem = { ...item, wordCount: ws.length, ngrams };
-    const itemNumber = this.items.push(indexed) - 1;
-    ngrams.forEach((text, k) => this.insert(text, { item: itemNumber, k }));
+    this.items.push(indexed);
     return indexed;
   }
 
-  private insert(text: string, posting: Posting): void {
-    const parts = text.split(' ');
-    const ha = Uint32Array.from(parts, (w) => this.hashWord(w)[0]);
-    const hb = Uint32Array.from(parts, (w) => this.hashWord(w)[1]);
-    const [a, b] = windowKey(ha, hb, 0, this.n);
+  /** Both hashes of every word, computed once per word. */
+  private hashAll(ws: readonly string[]): { ha: Uint32Array; hb: Uint32Array } {
+    const ha = new Uint32Array(ws.length);
+    const hb = new Uint32Array(ws.length);
+    if (this.hashWord !== wordHashes) {
+      for (let i = 0; i < ws.length; i += 1) [ha[i], hb[i]] = this.hashWord(ws[i]);
+      return { ha, hb };
+    }
+    // wordHashes inlined: the scan hashes every corpus word, and a pair per word is garbage.
+    for (let i = 0; i < ws.length; i += 1) {
+      const word = ws[i];
+      let x = 0x811c9dc5;
+      let y = 0x2f3a1c77;
+      for (let j = 0; j < word.length; j += 1) {
+        const c = word.charCodeAt(j);
+        x = Math.imul(x ^ c, 0x01000193);
+        y = Math.imul(y ^ c, 0x000193a1);
+      }
+      ha[i] = x;
+      hb[i] = y ^ (y >>> 15);
+    }
+    return { ha, hb };
+  }
+
+  private insert(text: string, posting: Posting, a: number, b: number): void {
     let slot = this.findSlot(a, b);
     for (let e = slot >= 0 ? this.slots[slot] - 1 : -1; e >= 0; e = this.entries[e].next) {
       if (this.entries[e].text === text) {
@@ -153,12 +176,23 @@ export class NgramIndex {
    */
   probe(docWords: readonly Word[], hit: (postings: readonly Posting[], at: number, text: string) => void): void {
     const count = docWords.length;
-    if (count < this.n || this.entries.length === 0) return;
-    const ha = new Uint32Array(count);
-    const hb = new Uint32Array(count);
-    for (let i = 0; i < count; i += 1) [ha[i], hb[i]] = this.hashWord(docWords[i].word);
-    for (let i = 0; i + this.n <= count; i += 1) {
-      const [a, b] = windowKey(ha, hb, i, this.n);
+    const n = this.n;
+    if (count < n || this.entries.length === 0) return;
+    const { ha, hb } = this.hashAll(docWords.map((w) => w.word));
+    // Rolling: drop the leaving word's term (its hash times BASE^(n-1)), shift, add the new word.
+    // Integer arithmetic mod 2^32 throughout, so every key equals windowKey's for that window.
+    let powA = 1;
+    let powB = 1;
+    for (let j = 1; j < n; j += 1) {
+      powA = Math.imul(powA, BASE_A);
+      powB = Math.imul(powB, BASE_B);
+    }
+    let [a, b] = windowKey(ha, hb, 0, n);
+    for (let i = 0; i + n <= count; i += 1) {
+      if (i > 0) {
+        a = (Math.imul((a - Math.imul(ha[i - 1], powA)) | 0, BASE_A) + ha[i + n - 1]) >>> 0;
+        b = (Math.imul((b - Math.imul(hb[i - 1], powB)) | 0, BASE_B) + hb[i + n - 1]) >>> 0;
+      }
       const slot = this.findSlot(a, b);
       if (slot < 0) continue;
       let text = '';
