@@ -9,14 +9,14 @@
  *
  *   npm run bench                 GPT-2-small shape (goals) + the smaller model
  *   npm run bench -- --quick      the smaller model only, fewer rounds and texts
- *   options: --rounds N --sampling-rounds N --out bench/results.json --no-tjs --cache DIR
+ *   options: --rounds N --sampling-rounds N --out bench/results.json --no-tjs --cache DIR --no-overlap
  *            --paper-samples N (items per benchmark of the paper workload; default 10, --quick 2)
- *            --only models,early,memory,remote,paper  (measure these parts; the others are kept
- *            from the existing --out file, and the goals are recomputed over the whole)
+ *            --only models,early,memory,remote,paper,overlap  (measure these parts; the others are
+ *            kept from the existing --out file, and the goals are recomputed over the whole)
  */
 import { cpus, totalmem, availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { openModel, type OpenedModel } from '../src/models/onnx/open.js';
 import { openCeiling, type CeilingProbe } from './ceiling.js';
 import { GPT2_MINI, GPT2_SMALL, nonEmbeddingParams, prepareModel, type BenchModel } from './models.js';
@@ -30,7 +30,9 @@ import { measurePeakMemory } from './peak-memory.js';
 import { ENGINE_PREFILL_TOK_S, measureRemote } from './remote.js';
 import { measurePaperWorkload } from './paper-workload.js';
 import { paperGoal, peerRatios } from './paper-goal.js';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { measureOverlap } from './overlap.js';
+import { overlapGoals } from './overlap-report.js';
 
 interface Args {
   quick: boolean;
@@ -41,11 +43,12 @@ interface Args {
   cache: string;
   audit: boolean;
   paperSamples: number;
+  overlap: boolean;
   /** Parts to measure; undefined: all. */
   only?: ReadonlySet<string>;
 }
 
-export const PARTS = ['models', 'early', 'memory', 'remote', 'paper'] as const;
+export const PARTS = ['models', 'early', 'memory', 'remote', 'paper', 'overlap'] as const;
 
 function parseArgs(argv: readonly string[]): Args {
   const quick = argv.includes('--quick');
@@ -62,6 +65,7 @@ function parseArgs(argv: readonly string[]): Args {
     cache: resolve(value('--cache') ?? join('.cache', 'bench-models')),
     audit: !argv.includes('--no-audit'),
     paperSamples: Number(value('--paper-samples') ?? (quick ? 2 : 10)),
+    overlap: !argv.includes('--no-overlap'),
     ...(value('--only') ? { only: new Set(value('--only')!.split(',')) } : {}),
   };
 }
@@ -338,6 +342,7 @@ async function main(): Promise<void> {
   const paperWorkload = await part('paper', previous.paperWorkload, () =>
     measurePaperWorkload({ target: primary, reference: small, samples: args.paperSamples, neighbours: 100, peerRatios: peerRatios(models), log }),
   );
+  const overlap = args.overlap ? await part('overlap', previous.overlap, () => measureOverlap({ quick: args.quick, log })) : kept('skipped (--no-overlap)');
   const results: BenchResults = {
     schemaVersion: 1,
     startedAt: new Date(started).toISOString(),
@@ -363,7 +368,8 @@ async function main(): Promise<void> {
     peakMemory,
     remote,
     paperWorkload,
-    goals: goals(models[0], args.quick, earlyStopping, peakMemory, remote, paperWorkload),
+    overlap,
+    goals: [...goals(models[0], args.quick, earlyStopping, peakMemory, remote, paperWorkload), ...overlapGoals(overlap)],
     notes: [
       'transformers.js 4.3.2 ignores num_return_sequences: generate returns one row (see its row in the sampling table); the fair comparison is the prefix tiled to a batch of 100.',
       'transformers.js loads the fixture\'s external data (model.onnx.data) without use_external_data_format: in Node it passes the model path to onnxruntime, which resolves the location stored in the graph; use_external_data_format: true would look for onnx/model.onnx_data instead and fail.',
@@ -373,6 +379,8 @@ async function main(): Promise<void> {
     ],
   };
   writeResults(args.out, results);
+  // The Markdown beside the JSON (results.json -> results.md): the table the README quotes.
+  writeFileSync(args.out.replace(/\.json$/, '') + '.md', `${markdownReport(results)}\n`);
   process.stdout.write(`${markdownReport(results)}\n`);
   log(`wrote ${args.out}`);
 }

@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { paperSection } from './paper-goal.js';
+import { overlapSection } from './overlap-report.js';
 
 export interface RunRecord {
   readonly round: number;
@@ -93,6 +94,8 @@ export interface BenchResults {
   readonly peakMemory: HookResult;
   readonly remote: HookResult;
   readonly paperWorkload: HookResult;
+  /** Issue 18's overlap scan row (bench/overlap.ts); absent in results from before it. */
+  readonly overlap?: HookResult;
   readonly goals: readonly GoalResult[];
   readonly notes: readonly string[];
 }
@@ -160,6 +163,7 @@ export function markdownReport(r: BenchResults): string {
       lines.push('');
     }
   }
+  if (r.overlap) lines.push(...overlapSection(r.overlap));
   const hook = (title: string, h: HookResult) => `${title}: ${h.status}${h.reason ? ` (${h.reason})` : ''}`;
   lines.push('## Audit-level measurements', '', `- ${hook('Early stopping', r.earlyStopping)}`, `- ${hook('Peak memory', r.peakMemory)}`, `- ${hook('Engine backend', r.remote)}`, `- ${hook('Paper workload', r.paperWorkload ?? { status: 'pending' })}`, '');
   if (r.remote?.status === 'measured') lines.push('Engine backend (loopback server):', '', '```json', JSON.stringify(r.remote, null, 2), '```', '');
