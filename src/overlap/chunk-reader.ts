@@ -14,8 +14,9 @@ import type { CorpusFile } from './corpus-files.js';
 export const CHUNK_BYTES = 1 << 20;
 
 export interface FileChunk {
-  /** Exactly the chunk's bytes, in a buffer of its own. */
+  /** The chunk's bytes are data[0, length), in a buffer of its own (the rest of it is unused). */
   readonly data: Buffer;
+  readonly length: number;
   /** 1-based line and 0-based record number of the chunk's first unit, within the file. */
   readonly line: number;
   readonly record: number;
@@ -45,9 +46,9 @@ export async function* fileChunks(file: CorpusFile, chunkBytes = CHUNK_BYTES): A
   // After a look found no cut point, look again only once the buffer doubled: a record far longer
   // than a chunk costs linear, not quadratic, copying.
   let nextLook = chunkBytes;
-  const emit = (data: Buffer): FileChunk => {
-    const { lines, records } = countUnits(data, data.length, file.format);
-    const chunk = { data, line, record, records, inputBytes: input.bytesRead };
+  const emit = (data: Buffer, length: number): FileChunk => {
+    const { lines, records } = countUnits(data, length, file.format);
+    const chunk = { data, length, line, record, records, inputBytes: input.bytesRead };
     line += lines;
     record += records;
     return chunk;
@@ -68,7 +69,11 @@ export async function* fileChunks(file: CorpusFile, chunkBytes = CHUNK_BYTES): A
     const rest = Buffer.from(all.subarray(cut));
     parts = rest.length > 0 ? [rest] : [];
     total = rest.length;
-    yield emit(cut === all.length ? all : concat([all.subarray(0, cut)], cut));
+    // The chunk keeps the whole buffer (sent as is, never copied again); only the rest is copied.
+    yield emit(all, cut);
   }
-  if (total > 0) yield emit(concat(parts, total));
+  if (total > 0) {
+    const all = concat(parts, total);
+    yield emit(all, total);
+  }
 }

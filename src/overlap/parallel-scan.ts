@@ -78,7 +78,7 @@ export async function scanCorpusParallel(files: readonly CorpusFile[], index: Ng
         const { result, data } = step.done;
         totals.apply(result);
         if (result.fatal) throw new FatalError(result.fatal);
-        if (options.clean && data) await writeKept(options, data, result);
+        if (options.clean && data) await writeKept(options, data.subarray(0, step.length), result);
         bytesRead += step.length;
         inputBytes = step.inputBytes;
         inFlight -= 1;
@@ -108,8 +108,8 @@ export async function scanCorpusParallel(files: readonly CorpusFile[], index: Ng
         for await (const chunk of fileChunks(file, chunkBytes)) {
           await applyReady();
           await waitFor(() => inFlight < 2 * workerCount);
-          const seq = addStep({ kind: 'chunk', file, length: chunk.data.length, inputBytes: inputDone + chunk.inputBytes });
-          const meta: ChunkMeta = { seq, file: file.path, format: file.format, line: chunk.line, record: chunk.record, globalRecord, length: chunk.data.length };
+          const seq = addStep({ kind: 'chunk', file, length: chunk.length, inputBytes: inputDone + chunk.inputBytes });
+          const meta: ChunkMeta = { seq, file: file.path, format: file.format, line: chunk.line, record: chunk.record, globalRecord, length: chunk.length };
           globalRecord += chunk.records;
           inFlight += 1;
           const worker = idle.pop();
