@@ -2,6 +2,7 @@ import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ScanProgress } from '../../../src/overlap/scan.js';
 import { createPlainProgress } from '../../../src/ui/overlap/plain-progress.js';
+import { progressReporter } from '../../../src/ui/overlap/progress-reporter.js';
 import { createProgressFeed } from '../../../src/ui/overlap/progress-feed.js';
 import { progressFigures, progressLine } from '../../../src/ui/overlap/progress-figures.js';
 import { OverlapApp } from '../../../src/ui/overlap/OverlapApp.js';
@@ -76,5 +77,20 @@ describe('OverlapProgress (Ink)', () => {
     const frame = stripSgr(await waitForText(lastFrame, '✓'));
     expect(frame).toContain('✓ ██████████████████████████████ 100%  1000.0 MB scanned of 1000.0 MB on disk');
     expect(frame).not.toContain('eta');
+  });
+});
+
+describe('progressReporter', () => {
+  it('shows nothing live with --json, and plain lines (header first) when not interactive', async () => {
+    const quiet: string[] = [];
+    const json = await progressReporter({ json: true, interactive: false, write: (l) => quiet.push(l), header: 'h', totalBytes: GB });
+    expect(json.onProgress).toBeUndefined();
+    await json.close();
+    expect(quiet).toEqual([]);
+    const lines: string[] = [];
+    const plain = await progressReporter({ json: false, interactive: false, write: (l) => lines.push(l), header: '2 items', totalBytes: GB });
+    plain.onProgress?.({ ...midway, inputBytes: GB, seconds: 20 });
+    await plain.close();
+    expect(lines).toEqual(['overlap: 2 items', 'overlap: 600.0 MB scanned, 100% of 1000.0 MB on disk · 1.2M records · 42 with matches · 17 items matched · 30.0 MB/s · 20s']);
   });
 });
