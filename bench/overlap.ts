@@ -29,6 +29,9 @@ interface ContamRun {
   readonly scanSeconds: number;
   readonly mbPerSecond: number;
   readonly peakRssBytes: number;
+  /** The whole process's CPU time, all threads, start-up and index included. */
+  readonly cpuSeconds: number;
+  readonly mbPerCpuSecond: number;
   readonly found: readonly string[];
 }
 
@@ -47,13 +50,15 @@ function runContam(corpus: string, bytes: number, benchmarks: string, workers: n
   const cli = here('../src/cli/main.js');
   const args = ['--import', here('./overlap-peak.js'), cli, 'overlap', '--corpus', corpus, '-b', benchmarks, '--workers', String(workers), '--out-dir', join(dir, 'out'), '--json'];
   const { seconds, stdout } = timed(process.execPath, args, { env: { ...process.env, CONTAM_PEAK_FILE: peakFile } });
+  const usage = JSON.parse(readFileSync(peakFile, 'utf8')) as { peakRssBytes: number; cpuSeconds: number };
   const results = JSON.parse(stdout) as { run: { seconds: number }; benchmarks: { matches: { id: string; found: boolean }[] }[] };
   return {
     workers,
     wallSeconds: seconds,
     scanSeconds: results.run.seconds,
     mbPerSecond: bytes / 1e6 / results.run.seconds,
-    peakRssBytes: Number(readFileSync(peakFile, 'utf8')),
+    ...usage,
+    mbPerCpuSecond: bytes / 1e6 / usage.cpuSeconds,
     found: results.benchmarks.flatMap((b) => b.matches.filter((m) => m.found).map((m) => m.id)).sort(),
   };
 }
@@ -89,7 +94,7 @@ export async function measureOverlap(options: OverlapBenchOptions): Promise<Hook
     const quarterOne = runContam(corpus.quarterPath, corpus.quarterBytes, specs, 1, dir);
     options.log('overlap: the Python 13-gram scan');
     const py = timed('python3', [here('../../bench/overlap-scan.py'), corpus.path, gsm8k, arc]);
-    const python = JSON.parse(py.stdout) as { found: string[]; seconds: number };
+    const python = JSON.parse(py.stdout) as { found: string[]; seconds: number; cpu_seconds: number };
     const MB = corpus.bytes / 1e6;
     return {
       status: 'measured',
@@ -100,7 +105,7 @@ export async function measureOverlap(options: OverlapBenchOptions): Promise<Hook
       contamQuarter: quarter,
       contamQuarterOneThread: quarterOne,
       perCoreMbPerSecond: full.mbPerSecond / full.workers,
-      python: { seconds: python.seconds, wallSeconds: py.seconds, mbPerSecond: MB / python.seconds, found: python.found.length },
+      python: { seconds: python.seconds, wallSeconds: py.seconds, mbPerSecond: MB / python.seconds, cpuSeconds: python.cpu_seconds, mbPerCpuSecond: MB / python.cpu_seconds, found: python.found.length },
       contamFindsPlanted: same(full.found, corpus.expected),
       pythonAgrees: same(python.found, full.found),
       quarterFindsPlanted: same(quarter.found, corpus.expectedInQuarter) && same(quarterOne.found, corpus.expectedInQuarter),
@@ -109,6 +114,7 @@ export async function measureOverlap(options: OverlapBenchOptions): Promise<Hook
       ratios: {
         contamOverRead: full.mbPerSecond / (MB / cat.seconds),
         contamOverPython: full.mbPerSecond / (MB / python.seconds),
+        contamOverPythonPerCpuSecond: full.mbPerCpuSecond / (MB / python.cpu_seconds),
         workersOverOneThread: quarter.mbPerSecond / quarterOne.mbPerSecond,
         peakFullOverQuarter: full.peakRssBytes / quarter.peakRssBytes,
       },
