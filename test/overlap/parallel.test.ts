@@ -24,7 +24,7 @@ const ITEMS = [
 ];
 
 /** Records of every kind the scan tells apart, with items planted at varying places. */
-function jsonlCorpus(count: number): string {
+function jsonlCorpus(count: number, eol: string): string {
   const rows: string[] = [];
   for (let i = 0; i < count; i += 1) {
     const item = ITEMS[i % ITEMS.length];
@@ -36,9 +36,8 @@ function jsonlCorpus(count: number): string {
     else if (i % 23 === 10) rows.push(JSON.stringify({ text: `${'long '.repeat(300)}${item}` }));
     else rows.push(JSON.stringify({ text: `Ordinary record ${i} about rivers, bridges and the number ${i * 7}.` }));
   }
-  return rows.join(i3(count) ? '\r\n' : '\n');
+  return rows.join(eol);
 }
-const i3 = (n: number) => n % 3 === 0;
 
 function textCorpus(): string {
   const paragraphs: string[] = [];
@@ -47,7 +46,7 @@ function textCorpus(): string {
     paragraphs.push(i % 5 === 2 ? `Paragraph ${i}.\n${item}\nthe end` : `Paragraph ${i} line one.\nline two of ${i}`);
   }
   // Several blank lines, one of spaces, and no newline at the end.
-  return paragraphs.join(i3(paragraphs.length) ? '\n\n\n' : '\n \n');
+  return paragraphs.map((p, i) => (i % 2 ? `${p}\n\n\n` : `${p}\n \n`)).join('').trimEnd();
 }
 
 async function run(dir: string, parallel: boolean, extra: Partial<ScanOptions> & { clean?: boolean } = {}) {
@@ -81,8 +80,8 @@ function corpusRoot(files: Readonly<Record<string, string | Buffer>>): string {
 }
 
 const FILES = {
-  'a.jsonl': `${jsonlCorpus(120)}\n`,
-  'b.jsonl.gz': gzipSync(jsonlCorpus(90)),
+  'a.jsonl': `${jsonlCorpus(120, '\r\n')}\r\n`,
+  'b.jsonl.gz': gzipSync(jsonlCorpus(90, '\n')),
   'c.txt': textCorpus(),
   'd.jsonl': '',
   'e.md': '\n\nJust one paragraph, then blank lines.\n\n\n',
