@@ -30,9 +30,10 @@ export const OVERLAP_BLOCK = strict({
     .refine((s) => Number(s.split('/')[0]) < Number(s.split('/')[1]), { error: 'i/N with 0 <= i < N, e.g. 0/3' })
     .optional()
     .describe('Scan only records i, i+N, i+2N, ... (then contam overlap merge).'),
+  workers: count(1).optional().describe('Threads that scan (default one per core; 1 scans in the main thread; results are identical for every count).'),
   outDir: text('a folder path').optional().describe('Folder for overlap.json, overlap.jsonl and overlap.md (default reports/overlap-<time>).'),
   failOn: enumOf(['found', 'never']).default('never').describe('Exit with 100 when a benchmark has a found item.'),
   strict: z.boolean({ error: 'true or false' }).default(false).describe('Stop at the first bad corpus record or benchmark row.'),
-}).describe('Options of contam overlap (flags override them): {corpus, ngram, minNgrams, fields, textField, dropTasks, taskField, writeClean, mask, probes, seed, shard, outDir, failOn, strict}.');
+}).describe('Options of contam overlap (flags override them): {corpus, ngram, minNgrams, fields, textField, dropTasks, taskField, writeClean, mask, probes, seed, shard, workers, outDir, failOn, strict}.');
 
 export type OverlapBlock = z.output<typeof OVERLAP_BLOCK>;

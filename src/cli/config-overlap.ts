@@ -27,6 +27,7 @@ export interface OverlapFlagValues {
   readonly probes?: string;
   readonly seed?: string;
   readonly shard?: string;
+  readonly workers?: string;
   readonly 'out-dir'?: string;
   readonly 'fail-on'?: string;
   readonly strict?: boolean;
@@ -51,6 +52,8 @@ export interface OverlapOptions {
   readonly probes?: number;
   readonly seed: number;
   readonly shard?: Shard;
+  /** Undefined: one per core. */
+  readonly workers?: number;
   /** Undefined: the command picks reports/overlap-<time>. */
   readonly outDir?: string;
   readonly failOn: 'found' | 'never';
@@ -113,6 +116,7 @@ export function resolveOverlapOptions(values: OverlapFlagValues): OverlapOptions
     ...(probes !== undefined ? { probes } : {}),
     seed: intFlag(values.seed, '--seed', 0) ?? block.seed,
     ...(shard ? { shard } : {}),
+    ...((values.workers ?? block.workers) !== undefined ? { workers: intFlag(values.workers, '--workers', 1) ?? block.workers } : {}),
     ...(outDir !== undefined ? { outDir } : {}),
     failOn: parseFailOn(values['fail-on']) ?? block.failOn,
     strict: values.strict === true || block.strict,

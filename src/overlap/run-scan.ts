@@ -32,8 +32,11 @@ export interface RunScanResult {
 
 export async function runScan(files: readonly CorpusFile[], index: NgramIndex, options: ScanOptions, workers: number): Promise<RunScanResult> {
   if (workers <= 1) return { scan: await scanCorpus(files, index, options), workers: 1 };
-  // The workers find n-grams only: probes and masking need the main thread's scan.
-  const reason = singleThreadReason(files) ?? (options.probes ? 'probes run in one thread' : options.mask ? 'masking runs in one thread' : undefined);
+  // The workers find n-grams only: probes, masking and a shard's own clean copy (records without
+  // their separators) need the main thread's scan.
+  const reason =
+    singleThreadReason(files) ??
+    (options.probes ? 'probes run in one thread' : options.mask ? 'masking runs in one thread' : options.clean && options.shard ? "a shard's clean copy is written in one thread" : undefined);
   if (reason !== undefined) return { scan: await scanCorpus(files, index, options), workers: 1, fallback: reason };
   return { scan: await scanCorpusParallel(files, index, options, workers), workers };
 }

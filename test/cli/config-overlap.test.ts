@@ -87,6 +87,9 @@ describe('overlap: block', () => {
     const options = resolveOverlapOptions({ config, 'write-clean': './clean' });
     expect([options.shard, options.writeClean, options.mask, options.probes, options.seed]).toEqual([{ index: 1, count: 4 }, './clean', true, 3, 0]);
     expect(resolveOverlapOptions({ config, 'write-clean': './clean', probes: '5', seed: '2' })).toMatchObject({ probes: 5, seed: 2 });
+    const workers = file('workers.yaml', 'overlap: { corpus: ./c, workers: 3 }\nbenchmarks: { gsm8k: ./g }\n');
+    expect(resolveOverlapOptions({ config: workers }).workers).toBe(3);
+    expect(resolveOverlapOptions({ config: workers, workers: '1' }).workers).toBe(1);
   });
 
   it.each([
@@ -95,8 +98,8 @@ describe('overlap: block', () => {
     ['overlap: { failOn: maybe }\n', 'key "overlap.failOn": expected one of found, never, found "maybe"'],
     ['overlap: { corpus: [] , fields: [] }\n', 'key "overlap.fields": expected a list of strings, found []'],
     ['overlap: { corpus: [./a, 3] }\n', 'key "overlap.corpus[1]": expected a file, folder or glob, found 3'],
-    ['overlap: { workers: 4 }\n', 'key "overlap.workers": expected one of corpus, ngram, minNgrams, fields, textField, dropTasks, taskField, writeClean, mask, probes, seed, shard, outDir, failOn, strict, found "workers"'],
-    ['overlap: ./corpus\n', 'key "overlap": expected {corpus, ngram, minNgrams, fields, textField, dropTasks, taskField, writeClean, mask, probes, seed, shard, outDir, failOn, strict}, found "./corpus"'],
+    ['overlap: { threads: 4 }\n', 'key "overlap.threads": expected one of corpus, ngram, minNgrams, fields, textField, dropTasks, taskField, writeClean, mask, probes, seed, shard, workers, outDir, failOn, strict, found "threads"'],
+    ['overlap: ./corpus\n', 'key "overlap": expected {corpus, ngram, minNgrams, fields, textField, dropTasks, taskField, writeClean, mask, probes, seed, shard, workers, outDir, failOn, strict}, found "./corpus"'],
   ])('rejects %j in one line naming the key', (yaml, message) => {
     const path = file('bad-overlap.yaml', yaml);
     expect(() => readConfigFile(path)).toThrow(`${path}: ${message}`);

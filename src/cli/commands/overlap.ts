@@ -145,7 +145,7 @@ export async function run(argv: string[], io: Output = stdio): Promise<void> {
   const taskFilter = options.dropTasks !== undefined ? loadTaskFilter(options.dropTasks) : undefined;
   const corpus = expandCorpus(options.corpus);
   const outDir = options.outDir ?? `reports/overlap-${stamp(new Date())}`;
-  const requestedWorkers = intFlag(values.workers, '--workers', 1) ?? defaultWorkers();
+  const requestedWorkers = options.workers ?? defaultWorkers();
   probeWritable(outDir);
 
   const startedAt = new Date();
@@ -154,7 +154,11 @@ export async function run(argv: string[], io: Output = stdio): Promise<void> {
   const index = buildIndex(benchmarks, n);
   const probeScan = probes !== undefined ? new ProbeScan(index, probes, seed) : undefined;
   // The workers find n-grams only: probes and masking run in the main thread's scan.
-  const oneThread = requestedWorkers > 1 ? (singleThreadReason(corpus.files) ?? (probeScan ? '--probes runs in the main thread' : mask ? '--mask runs in the main thread' : undefined)) : undefined;
+  const oneThread =
+    requestedWorkers > 1
+      ? (singleThreadReason(corpus.files) ??
+        (probeScan ? '--probes runs in one thread' : mask ? '--mask runs in one thread' : writeClean !== undefined && shard ? "--write-clean with --shard runs in one thread" : undefined))
+      : undefined;
   if (oneThread !== undefined) io.err(`overlap: scanning in one thread, not ${requestedWorkers} workers: ${oneThread}`);
   const workers = oneThread !== undefined ? 1 : requestedWorkers;
   const totalBytes = corpus.files.reduce((sum, f) => sum + f.bytes, 0);
