@@ -47,7 +47,8 @@ function stable(markdown: string): string {
     // report.md shortens local paths outside the working folder to their last two parts.
     .replaceAll(`…/${basename(root)}/`, '…/<tmp>/')
     .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z/g, '<time>')
-    .replace(/\b\d+(\.\d+)? ?(ms|s)\b/g, '<duration>');
+    // Any duration formatDuration writes: 850ms, 12s, 3m05s, 1h02m.
+    .replace(/\b\d+(\.\d+)? ?(ms|s)\b|\b\d+[mh]\d\d[sm]\b/g, '<duration>');
 }
 
 beforeAll(async () => {

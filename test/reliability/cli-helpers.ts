@@ -119,11 +119,11 @@ export function cachedPerBenchmark(cacheDir: string): Record<string, number> {
 }
 
 // Keys that differ between two runs of the same audit, and why:
-// - startedAt, finishedAt, durationMs, benchmarks[].durationMs: wall-clock time.
+// - startedAt, finishedAt, durationMs, timing, benchmarks[].durationMs: wall-clock time.
 // - modelCalls, benchmarks[].cacheHits: how much came from the cache, which is what a resumed run changes.
 // - command, config.cache.dir, config.outDir: the command line and the folders it names (each run
 //   gets its own cache and report folder).
-export const VOLATILE_TOP = ['startedAt', 'finishedAt', 'durationMs', 'modelCalls', 'command'] as const;
+export const VOLATILE_TOP = ['startedAt', 'finishedAt', 'durationMs', 'timing', 'modelCalls', 'command'] as const;
 export const VOLATILE_BENCHMARK = ['durationMs', 'cacheHits'] as const;
 
 /** results.json without the volatile keys above (cache.dir and outDir removed from config). */

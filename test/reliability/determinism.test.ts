@@ -2,7 +2,7 @@
  * Issue #9: the same configuration and seed give byte-identical reports. Both runs use --no-cache
  * (so cacheHits and modelCalls are equal too) and the same --out-dir (so the command line and
  * config paths are equal too); the only keys that may differ are wall-clock ones: startedAt,
- * finishedAt, durationMs and benchmarks[].durationMs. samples.jsonl must match byte for byte.
+ * finishedAt, durationMs, timing and benchmarks[].durationMs. samples.jsonl must match byte for byte.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,7 +21,7 @@ beforeAll(async () => {
 /** results.json with the wall-clock keys blanked, as text, so a difference shows as a diff. */
 function withoutClock(path: string): string {
   const results = readJson(path);
-  const json: Record<string, unknown> = { ...results, startedAt: '-', finishedAt: '-', durationMs: 0 };
+  const json: Record<string, unknown> = { ...results, startedAt: '-', finishedAt: '-', durationMs: 0, timing: '-' };
   json.benchmarks = (results.benchmarks as Record<string, unknown>[]).map((b) => ({ ...b, durationMs: 0 }));
   return JSON.stringify(json, null, 2);
 }
