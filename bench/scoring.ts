@@ -33,9 +33,18 @@ export function scoringFlops(spec: BenchModelSpec, seqs: readonly (readonly numb
   return seqs.reduce((sum, s) => sum + s.length * flopsPerPosition(spec, s.length), 0);
 }
 
-/** Accumulates the time spent in a session's run(), by wrapping the method on the instance. */
-export function timeSessionRuns(session: { run: (...args: never[]) => Promise<unknown> }): { take(): number } {
+export interface SessionTimer {
+  /** ms inside run() since the last take; also moves the call count into `calls`. */
+  take(): number;
+  /** run() calls counted up to the last take. */
+  readonly calls: number;
+}
+
+/** Accumulates the time spent in a session's run() and its calls, by wrapping the method on the instance. */
+export function timeSessionRuns(session: { run: (...args: never[]) => Promise<unknown> }): SessionTimer {
   let total = 0;
+  let count = 0;
+  let taken = 0;
   const run = session.run.bind(session) as (...args: unknown[]) => Promise<unknown>;
   (session as { run: (...args: unknown[]) => Promise<unknown> }).run = async (...args: unknown[]) => {
     const t = performance.now();
@@ -43,13 +52,19 @@ export function timeSessionRuns(session: { run: (...args: never[]) => Promise<un
       return await run(...args);
     } finally {
       total += performance.now() - t;
+      count += 1;
     }
   };
   return {
     take() {
       const v = total;
       total = 0;
+      taken = count;
+      count = 0;
       return v;
+    },
+    get calls() {
+      return taken;
     },
   };
 }
@@ -57,9 +72,9 @@ export function timeSessionRuns(session: { run: (...args: never[]) => Promise<un
 export interface ScoringSetup {
   readonly spec: BenchModelSpec;
   readonly model: OpenedModel;
-  readonly modelTimer: { take(): number };
+  readonly modelTimer: SessionTimer;
   /** The same weights without the in-graph head (JS log-softmax), or undefined to skip that lever. */
-  readonly noHead?: { model: OpenedModel; timer: { take(): number } };
+  readonly noHead?: { model: OpenedModel; timer: SessionTimer };
   readonly tjs?: TjsRunner;
   readonly seqs: readonly (readonly number[])[];
   readonly padId: number;
@@ -70,11 +85,12 @@ export function scoringWorkloads(setup: ScoringSetup): Workload[] {
   const tokens = seqs.reduce((a, s) => a + s.length, 0);
   const flops = scoringFlops(spec, seqs);
   const base: ScoringOptions = { contextLength: model.contextLength, padId: setup.padId, batchSize: 16, tokenBudget: 2048 };
-  const timed = async (timer: { take(): number }, body: () => Promise<unknown>): Promise<WorkloadRun> => {
+  const timed = async (timer: SessionTimer, body: () => Promise<unknown>): Promise<WorkloadRun> => {
     timer.take();
     const t = performance.now();
     await body();
-    return { ms: performance.now() - t, tokens, flops, sessionMs: timer.take() };
+    const ms = performance.now() - t;
+    return { ms, tokens, flops, sessionMs: timer.take(), extra: { sessionCalls: timer.calls } };
   };
   const contam = (name: string, lever: string, options: Partial<ScoringOptions>): Workload => ({
     name,
