@@ -29,6 +29,20 @@ export function intTensor(type: IntType, values: ArrayLike<number>, dims: readon
   return new ort.Tensor('int32', Int32Array.from(values), dims);
 }
 
+/** [rows, row.length] holding `row` in every row. */
+function repeatedRows(type: IntType, row: readonly number[], rows: number): ort.Tensor {
+  const one = intTensor(type, row, [1, row.length]).data;
+  const n = row.length;
+  if (one instanceof BigInt64Array) {
+    const data = new BigInt64Array(rows * n);
+    for (let r = 0; r < rows; r++) data.set(one, r * n);
+    return new ort.Tensor('int64', data, [rows, n]);
+  }
+  const data = new Int32Array(rows * n);
+  for (let r = 0; r < rows; r++) data.set(one as Int32Array, r * n);
+  return new ort.Tensor('int32', data, [rows, n]);
+}
+
 export function emptyPast(kv: KvSpec, batch: number): ort.Tensor[] {
   const dims = kv.convention === 'optimum' ? [batch, kv.heads, 0, kv.headDim] : [2, batch, kv.heads, 0, kv.headDim];
   const data = kv.dtype === 'float16' ? new Uint16Array(0) : new Float32Array(0);
@@ -53,9 +67,16 @@ export async function forward(s: OpenedSession, input: ForwardInput): Promise<or
   const total = input.mask[0].length;
   const flat = (rows: readonly (readonly number[])[]) => rows.flat();
   const feeds: Feeds = { input_ids: intTensor(sig.inputIds, flat(input.ids), [batch, seq]) };
-  if (sig.attentionMask) feeds.attention_mask = intTensor(sig.attentionMask, flat(input.mask), [batch, total]);
+  // Decode steps give every row the same mask array: build its row once and repeat it. Converting
+  // each row's values to BigInt cost 0.4-0.5 ms of a 50-row GPT-2-small step, now 0.04-0.13 ms.
+  const same = batch > 1 && input.mask.every((m) => m === input.mask[0]);
+  if (sig.attentionMask) {
+    feeds.attention_mask = same ? repeatedRows(sig.attentionMask, input.mask[0], batch) : intTensor(sig.attentionMask, flat(input.mask), [batch, total]);
+  }
   if (sig.positionIds) {
-    feeds.position_ids = intTensor(sig.positionIds, input.mask.flatMap((m) => positionsFromMask(m, seq)), [batch, seq]);
+    feeds.position_ids = same
+      ? repeatedRows(sig.positionIds, positionsFromMask(input.mask[0], seq), batch)
+      : intTensor(sig.positionIds, input.mask.flatMap((m) => positionsFromMask(m, seq)), [batch, seq]);
   }
   if (sig.tokenTypeIds) feeds.token_type_ids = intTensor(sig.tokenTypeIds, new Array(batch * seq).fill(0), [batch, seq]);
   if (sig.kv) {

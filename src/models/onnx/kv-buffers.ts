@@ -26,13 +26,18 @@ export class KvBuffers {
     return this.buffers;
   }
 
+  /** Bytes held. */
+  get bytes(): number {
+    return this.buffers.reduce((n, b) => n + b.byteLength, 0);
+  }
+
   /**
    * Drops the buffers once their work is done (a call's windows, a call's batches of rows): a
    * target's 75 MB segment cache would otherwise sit beside the reference's sampling, and its fixed
    * cache beside the target's scoring. A large one is collected at once.
    */
   release(): void {
-    const bytes = this.buffers.reduce((n, b) => n + b.byteLength, 0);
+    const bytes = this.bytes;
     this.buffers = [];
     if (bytes >= COLLECT_AT) collectNow();
   }

@@ -5,6 +5,7 @@ import { fingerprintFiles } from '../fingerprint.js';
 import { numberAt, readOptionalJson } from '../files.js';
 import { resolveModel, type ModelFiles } from './resolve.js';
 import { sampleContinuations } from './sampling.js';
+import { KvBuffers } from './kv-buffers.js';
 import { firstNonFinite, scoreSequences } from './scoring.js';
 import { openSession, type OpenedSession } from './session.js';
 import { loadTokenizer } from '../tokenizer.js';
@@ -113,7 +114,8 @@ export async function openModel(spec: string, options: OpenOptions = {}): Promis
   // A model's sampling batches may hold K/V cache worth half its weights (twice over, counting
   // onnxruntime's copy): the audit then stays near 1.5x the files, and GPT-2 small still samples
   // 40 rows of a short prefix per batch, as fast as 100 (bench/).
-  const sampler = { eosId, vocab, kvBudget: options.kvBudget ?? Math.max(32 * 2 ** 20, Math.floor(weightBytes / 2)), tokenBudget: scoring.tokenBudget };
+  const kvPool = new KvBuffers();
+  const sampler = { eosId, vocab, kvBudget: options.kvBudget ?? Math.max(32 * 2 ** 20, Math.floor(weightBytes / 2)), tokenBudget: scoring.tokenBudget, kvPool };
   const sampleIds = (prefix: readonly number[], o: SampleOptions) => sampleContinuations(opened, sampler, prefix, o);
 
   return {
@@ -129,6 +131,9 @@ export async function openModel(spec: string, options: OpenOptions = {}): Promis
     scoreIds,
     scoreTexts: (texts) => scoreIds(texts.map((t) => needTokenizer().encode(t))),
     sampleIds,
-    close: () => opened.session.release(),
+    close: () => {
+      kvPool.release();
+      return opened.session.release();
+    },
   };
 }

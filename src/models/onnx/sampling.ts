@@ -29,7 +29,24 @@ export interface SamplerContext {
   readonly kvBudget: number;
   /** Graphs without a KV cache: most rows x sequence positions per forward pass. */
   readonly tokenBudget: number;
+  /**
+   * The model's fixed-cache buffers, kept from one call to the next while they hold at most
+   * KEEP_KV_BYTES; without it (or when larger) every call takes fresh ones and drops them after.
+   */
+  readonly kvPool?: KvBuffers;
 }
+
+/**
+ * A cache this small stays with the model between calls. Fresh memory costs about 4.5 ms per MB to
+ * touch on this VM (performance-notes.md obs. 1; bench/ measured 1.1 s for GPT-2 small's 240 MB
+ * pool): on gpt2-mini the tiled prefill into a fresh 27 MB pool was about 7% of a 100-row call, most
+ * of contam's own time per decode step (issue 20, goal 5). A large model's pool is still dropped
+ * after each call, so the memory bound (issue 20, goal 4) moves by at most this much.
+ */
+export const KEEP_KV_BYTES = 32 * 2 ** 20;
+
+/** Pools in use by a running call. */
+const busy = new WeakSet<KvBuffers>();
 
 /** How many rows one batch may sample for `capacity` tokens (prefix + new) within the budgets. */
 export function rowsPerBatch(kv: KvSpec | undefined, ctx: SamplerContext, capacity: number): number {
@@ -130,15 +147,22 @@ export async function sampleContinuations(
   const prefill = await prefillPrefix(s, ctx, prefix, k, fetch);
   const cand = await candidates(s, prefill, k);
   const rngs = Array.from({ length: o.n }, (_, row) => derivedRandom(o.seed ?? 0, `row ${row}`));
-  const step = rowsPerBatch(kv, ctx, prefix.length + o.maxNewTokens);
+  const most = rowsPerBatch(kv, ctx, prefix.length + o.maxNewTokens);
+  // Equal batches (100 rows at most 61 a batch: 50 + 50, not 61 + 39): the cache, sized by the
+  // first batch, then has fewer fresh pages to touch, at the same number of steps.
+  const step = Math.ceil(o.n / Math.ceil(o.n / most));
   const out: number[][] = [];
-  const buffers = new KvBuffers();
+  // Calls that overlap on one model take fresh buffers: a batch's cache must be its own.
+  const pooled = ctx.kvPool && !busy.has(ctx.kvPool) ? ctx.kvPool : undefined;
+  if (pooled) busy.add(pooled);
+  const buffers = pooled ?? new KvBuffers();
   try {
     for (let at = 0; at < o.n; at += step) {
       out.push(...(await sampleBatch(s, ctx, prefix, o, rngs.slice(at, at + step), { prefill, cand, k, fetch, buffers })));
     }
   } finally {
-    buffers.release();
+    if (!pooled || buffers.bytes > KEEP_KV_BYTES) buffers.release();
+    if (pooled) busy.delete(pooled);
   }
   return out;
 }
@@ -207,7 +231,9 @@ async function sampleBatch(
     live = keep.map((i) => live[i]);
     const length = prefix.length + step + 1;
     const ids = kv ? live.map((row) => [generated[row][step]]) : live.map((row) => [...prefix, ...generated[row]]);
-    const mask = fixed ? live.map(() => fixed.maskRow()) : live.map(() => new Array(length).fill(1));
+    // One array for every row: forward builds its tensor row once (forward.ts).
+    const row = fixed ? fixed.maskRow() : new Array(length).fill(1);
+    const mask = live.map(() => row);
     out = await forward(s, { ids, mask, past: fixed ? fixed.tensors : past, topK: k, fetch: stepFetch });
     cand = await candidates(s, out, k);
     rowOf = live.map((_, i) => i);
