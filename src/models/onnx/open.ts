@@ -90,8 +90,13 @@ export async function openModel(spec: string, options: OpenOptions = {}): Promis
     // positions of GPT-2's vocab): half of that on GPT-2 small cut an audit's peak by 180 MB but
     // scored 16% slower (most benchmark texts then need two passes with half-sized matrices), while a
     // small reference model, whose passes cost little, keeps its arena in proportion to its weights.
+    // At least 128 positions: at 64, a small model split most benchmark texts (about 90 tokens) into
+    // segments; gpt2-mini scored 27% faster at 128 for 40 MB more peak RSS (616/643/587 against
+    // 481/466/495 tok/s, 402 against 363 MB, one process each, issue 20), while 256 added 240 MB for
+    // no more speed. GPT-2 small (166) is unchanged: 256 there measured +11% (bench/results.md) but
+    // +133 MB of peak (1002 against 869 MB), and its audit already exceeds the memory bound.
     vocab,
-    tokenBudget: options.tokenBudget ?? Math.min(4096, Math.max(64, Math.floor(Math.min(2 ** 25, Math.max(2 ** 22, weightBytes / 12)) / (4 * vocab)))),
+    tokenBudget: options.tokenBudget ?? Math.min(4096, Math.max(128, Math.floor(Math.min(2 ** 25, Math.max(2 ** 22, weightBytes / 12)) / (4 * vocab)))),
   };
   const eosId = tokenizer?.eosId ?? ids.eos;
 
