@@ -10,7 +10,7 @@
  *   npm run bench                 GPT-2-small shape (goals) + the smaller model
  *   npm run bench -- --quick      the smaller model only, fewer rounds and texts
  *   options: --rounds N --sampling-rounds N --out bench/results.json --no-tjs --cache DIR --no-overlap
- *            --paper-samples N (items per benchmark of the paper workload; default 10, --quick 2)
+ *            --paper-samples N (items per benchmark of the paper workload; default 3, --quick 1)
  *            --only models,early,memory,remote,paper,overlap  (measure these parts; the others are
  *            kept from the existing --out file, and the goals are recomputed over the whole)
  */
@@ -65,7 +65,7 @@ function parseArgs(argv: readonly string[]): Args {
     tjs: !argv.includes('--no-tjs'),
     cache: resolve(value('--cache') ?? join('.cache', 'bench-models')),
     audit: !argv.includes('--no-audit'),
-    paperSamples: Number(value('--paper-samples') ?? (quick ? 2 : 10)),
+    paperSamples: Number(value('--paper-samples') ?? (quick ? 1 : 3)),
     overlap: !argv.includes('--no-overlap'),
     ...(value('--only') ? { only: new Set(value('--only')!.split(',')) } : {}),
   };
