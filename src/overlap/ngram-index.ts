@@ -33,16 +33,26 @@ interface Entry {
 const BASE_A = 0x01000193;
 const BASE_B = 0x5bd1e995;
 
-/** Two FNV-1a variants over UTF-16 code units (different offset bases and primes). */
-export function wordHashes(word: string): [number, number] {
+/** Two FNV-1a variants over UTF-16 code units (different offset bases and primes), written at `i` of `ha` and `hb`. */
+export function hashWordInto(word: string, ha: Uint32Array, hb: Uint32Array, i: number): void {
   let a = 0x811c9dc5;
   let b = 0x2f3a1c77;
-  for (let i = 0; i < word.length; i += 1) {
-    const c = word.charCodeAt(i);
+  for (let j = 0; j < word.length; j += 1) {
+    const c = word.charCodeAt(j);
     a = Math.imul(a ^ c, 0x01000193);
     b = Math.imul(b ^ c, 0x000193a1);
   }
-  return [a >>> 0, (b ^ (b >>> 15)) >>> 0];
+  ha[i] = a;
+  hb[i] = b ^ (b >>> 15);
+}
+
+const scratchA = new Uint32Array(1);
+const scratchB = new Uint32Array(1);
+
+/** Both hashes of one word, as a pair. */
+export function wordHashes(word: string): [number, number] {
+  hashWordInto(word, scratchA, scratchB, 0);
+  return [scratchA[0], scratchB[0]];
 }
 
 /** Hashes of the n-gram starting at `from` in per-word hash arrays. */
@@ -102,19 +112,8 @@ export class NgramIndex {
       for (let i = 0; i < ws.length; i += 1) [ha[i], hb[i]] = this.hashWord(ws[i]);
       return { ha, hb };
     }
-    // wordHashes inlined: the scan hashes every corpus word, and a pair per word is garbage.
-    for (let i = 0; i < ws.length; i += 1) {
-      const word = ws[i];
-      let x = 0x811c9dc5;
-      let y = 0x2f3a1c77;
-      for (let j = 0; j < word.length; j += 1) {
-        const c = word.charCodeAt(j);
-        x = Math.imul(x ^ c, 0x01000193);
-        y = Math.imul(y ^ c, 0x000193a1);
-      }
-      ha[i] = x;
-      hb[i] = y ^ (y >>> 15);
-    }
+    // Straight into the arrays: the scan hashes every corpus word, and a pair per word is garbage.
+    for (let i = 0; i < ws.length; i += 1) hashWordInto(ws[i], ha, hb, i);
     return { ha, hb };
   }
 
