@@ -4,8 +4,8 @@
  * on, cache and reports written as the CLI writes them; target GPT-2-small-shaped, reference the
  * smaller bench model. Its wall time is split by phase from results.json's own timing.
  *
- * It runs twice, the models one after the other (each on every core) and side by side (the
- * default), and each time is projected to 100 items per benchmark from its benchmarks' time per
+ * It runs twice, the models one after the other (each on every core, the default) and side by
+ * side (--side-by-side), and each time is projected to 100 items per benchmark from its benchmarks' time per
  * item. transformers.js is not run on the whole audit: its figure is estimated from the
  * one-after-the-other phases and the per-phase rates measured earlier in the same bench run.
  */
@@ -111,9 +111,9 @@ function peerEstimateMs(m: Measured, r: NonNullable<PaperWorkloadOptions['peerRa
 
 export async function measurePaperWorkload(o: PaperWorkloadOptions): Promise<HookResult> {
   if (!paperBenchmarks()) return { status: 'pending', reason: `${sharedDataDir()}/benchmarks: ARC, MMLU, TruthfulQA or GSM8K not found` };
-  o.log(`paper workload: 4 benchmarks x ${o.samples} items x ${o.neighbours} neighbours, the models one after the other (each on every core)`);
+  o.log(`paper workload: 4 benchmarks x ${o.samples} items x ${o.neighbours} neighbours, the models one after the other (each on every core, the default)`);
   const apart = await audit(o, o.samples, false);
-  o.log(`paper workload: the same, side by side (the default): ${(apart.wallMs / 1000).toFixed(0)} s apart`);
+  o.log(`paper workload: the same with --side-by-side: ${(apart.wallMs / 1000).toFixed(0)} s one after the other`);
   const together = await audit(o, o.samples, true);
   const estimate = o.peerRatios ? peerEstimateMs(apart, o.peerRatios) : undefined;
   const busy = (m: Measured) => (m.timing.phasesMs.targetScoring + m.timing.phasesMs.referenceScoring + m.timing.phasesMs.referenceSampling) / m.wallMs;
@@ -126,19 +126,21 @@ export async function measurePaperWorkload(o: PaperWorkloadOptions): Promise<Hoo
     benchmarks: 4,
     samplesPerBenchmark: o.samples,
     neighbours: o.neighbours,
-    samples: together.samples,
-    wallSeconds: together.wallMs / 1000,
-    apartWallSeconds: apart.wallMs / 1000,
-    speedup: apart.wallMs / together.wallMs,
-    phasesSeconds: phases(together),
-    apartPhasesSeconds: phases(apart),
-    modelsBusy: busy(together),
-    apartModelsBusy: busy(apart),
-    perBenchmarkSeconds: Object.fromEntries(Object.entries(together.perBenchmarkMs).map(([k, v]) => [k, v / 1000])),
-    neighboursScored: together.neighboursScored,
-    neighboursSaved: together.neighboursSaved,
-    projectedSecondsAt100: projected(together),
-    apartProjectedSecondsAt100: projected(apart),
+    samples: apart.samples,
+    // The default: two local models one after the other (audit/seats.ts).
+    wallSeconds: apart.wallMs / 1000,
+    phasesSeconds: phases(apart),
+    modelsBusy: busy(apart),
+    perBenchmarkSeconds: Object.fromEntries(Object.entries(apart.perBenchmarkMs).map(([k, v]) => [k, v / 1000])),
+    neighboursScored: apart.neighboursScored,
+    neighboursSaved: apart.neighboursSaved,
+    projectedSecondsAt100: projected(apart),
+    // --side-by-side: half the cores each, two samples in flight.
+    sideBySideWallSeconds: together.wallMs / 1000,
+    sideBySidePhasesSeconds: phases(together),
+    sideBySideModelsBusy: busy(together),
+    sideBySideSpeedup: apart.wallMs / together.wallMs,
+    sideBySideProjectedSecondsAt100: projected(together),
     ...(estimate !== undefined ? { transformersJsEstimateSeconds: estimate / 1000, transformersJsProjectedSecondsAt100: (estimate / apart.wallMs) * projected(apart), peerRatios: o.peerRatios } : {}),
   };
 }

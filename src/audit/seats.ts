@@ -1,10 +1,14 @@
 /**
- * How target and reference share the machine. An engine takes concurrent calls anyway. Two local
- * models run side by side, each on half the cores and one call at a time: while the target scores
- * one sample's neighbours, the reference draws the next sample's. On two cores one thread per model
- * does more work than two threads taking turns (bench/: onnxruntime's MatMul gains about 1.3x from a
- * second thread, a second model gains nearly 2x), and every call gets the batches it always had, so
- * the numbers are the same either way.
+ * How target and reference share the machine. An engine takes concurrent calls anyway, and a local
+ * model beside a served one runs while the engine works. Two local models run one after the other,
+ * each on every core, unless `onnx.sideBySide` asks for them side by side: each on half the cores,
+ * one call at a time, two samples in flight, so the reference draws one sample's neighbours while the
+ * target scores another's. Every call gets the batches it always had, so the numbers are the same
+ * either way. Side by side is not the default because it lost where it was measured: on a quiet
+ * 2-vCPU EPYC the paper workload (GPT-2-small target, smaller reference) took 121 s side by side
+ * against 90 s one after the other (bench/results.md); the target's scoring went from 59 to 100 s and
+ * the control's from 14 to 82 s, far worse than the halved thread count alone explains. Under heavy
+ * load from other processes it was 2.7x faster, so it stays a setting.
  */
 import { availableParallelism } from 'node:os';
 import type { ModelBackend } from '../models/backend.js';
@@ -25,7 +29,7 @@ interface SeatConfig {
 
 export function planSeats(config: SeatConfig, cores = availableParallelism()): SeatPlan {
   const local = [config.target, config.reference].filter((m) => !isRemote(m)).length;
-  const sideBySide = local === 0 || (config.onnx.sideBySide !== false && cores >= 2);
+  const sideBySide = local < 2 || (config.onnx.sideBySide === true && cores >= 2);
   const shared = local === 2 && sideBySide ? Math.max(1, Math.floor(cores / 2)) : undefined;
   const threads = config.onnx.threads ?? shared;
   return { sideBySide, ...(threads !== undefined ? { threads } : {}) };

@@ -40,13 +40,15 @@ describe('two local models side by side', () => {
     expect(p.referenceSampling + p.targetScoring + p.referenceScoring).toBeLessThanOrEqual(apart.results.timing!.wallMs + 1);
   });
 
-  it('plans half the cores per local model, every core when one is served or side by side is off', () => {
+  it('two local models one after the other unless asked; side by side, half the cores each; a served model always overlaps', () => {
     const local = { target: { path: 't' }, reference: { path: 'r' } };
-    expect(planSeats({ ...local, onnx: {} }, 2)).toEqual({ sideBySide: true, threads: 1 });
-    expect(planSeats({ ...local, onnx: {} }, 8)).toEqual({ sideBySide: true, threads: 4 });
+    expect(planSeats({ ...local, onnx: {} }, 2)).toEqual({ sideBySide: false });
+    expect(planSeats({ ...local, onnx: { sideBySide: true } }, 2)).toEqual({ sideBySide: true, threads: 1 });
+    expect(planSeats({ ...local, onnx: { sideBySide: true } }, 8)).toEqual({ sideBySide: true, threads: 4 });
     expect(planSeats({ ...local, onnx: { sideBySide: false } }, 8)).toEqual({ sideBySide: false });
-    expect(planSeats({ ...local, onnx: {} }, 1)).toEqual({ sideBySide: false });
-    expect(planSeats({ ...local, onnx: { threads: 3 } }, 8)).toEqual({ sideBySide: true, threads: 3 });
+    expect(planSeats({ ...local, onnx: { sideBySide: true } }, 1)).toEqual({ sideBySide: false });
+    expect(planSeats({ ...local, onnx: { sideBySide: true, threads: 3 } }, 8)).toEqual({ sideBySide: true, threads: 3 });
+    expect(planSeats({ ...local, onnx: { threads: 3 } }, 8)).toEqual({ sideBySide: false, threads: 3 });
     expect(planSeats({ target: { url: 'http://127.0.0.1:1/v1' }, reference: { path: 'r' }, onnx: {} }, 2)).toEqual({ sideBySide: true });
     expect(planSeats({ target: { url: 'http://127.0.0.1:1/v1' }, reference: { url: 'http://127.0.0.1:2/v1' }, onnx: { sideBySide: false } }, 1)).toEqual({ sideBySide: true });
   });

@@ -11,10 +11,7 @@ export interface OnnxOptions {
   readonly batchSize?: number;
   /** onnxruntime's intra-op threads per model; default every core, or half each when side by side. */
   readonly threads?: number;
-  /**
-   * Target and reference run at the same time, each on half the cores (default on a machine with
-   * two or more): one thread per model does more per core than two threads on one model (bench/).
-   */
+  /** Target and reference run at the same time, each on half the cores (audit/seats.ts; default false). */
   readonly sideBySide?: boolean;
 }
 
