@@ -7,8 +7,8 @@
  * either way. Side by side is not the default because it lost where it was measured: on a quiet
  * 2-vCPU EPYC the paper workload (GPT-2-small target, smaller reference) took 121 s side by side
  * against 90 s one after the other (bench/results.md); the target's scoring went from 59 to 100 s and
- * the control's from 14 to 82 s, far worse than the halved thread count alone explains. Under heavy
- * load from other processes it was 2.7x faster, so it stays a setting.
+ * the control's from 14 to 82 s, far worse than the halved thread count alone explains. With two
+ * models of one size (gpt2-mini twice, bench --quick) it was 1.36x faster, so it stays a setting.
  */
 import { availableParallelism } from 'node:os';
 import type { ModelBackend } from '../models/backend.js';
