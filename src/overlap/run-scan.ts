@@ -16,10 +16,24 @@ export function defaultWorkers(): number {
   return availableParallelism();
 }
 
-/** Why the corpus cannot be split among workers, or undefined when it can. */
-export function singleThreadReason(files: readonly CorpusFile[]): string | undefined {
+/** What a scan is asked to do beyond finding n-grams (ScanOptions' fields, or the flags that set them). */
+export interface ScanExtras {
+  readonly probes?: unknown;
+  readonly mask?: boolean;
+  readonly clean?: unknown;
+  readonly shard?: unknown;
+}
+
+/** Why the scan cannot be split among workers, or undefined when it can. */
+export function singleThreadReason(files: readonly CorpusFile[], extras: ScanExtras = {}): string | undefined {
   const other = files.find((f) => (f.format !== 'jsonl' && f.format !== 'text') || !CHUNKABLE.test(f.path));
-  return other ? `${other.path} is not line-based JSONL or text (plain or .gz)` : undefined;
+  if (other) return `${other.path} is not line-based JSONL or text (plain or .gz)`;
+  // The workers find n-grams only: probes, masking and a shard's own clean copy (records without
+  // their separators) need this thread's scan.
+  if (extras.probes) return 'probes run in one thread';
+  if (extras.mask) return 'masking runs in one thread';
+  if (extras.clean && extras.shard) return "a shard's clean copy is written in one thread";
+  return undefined;
 }
 
 export interface RunScanResult {
@@ -32,11 +46,7 @@ export interface RunScanResult {
 
 export async function runScan(files: readonly CorpusFile[], index: NgramIndex, options: ScanOptions, workers: number): Promise<RunScanResult> {
   if (workers <= 1) return { scan: await scanCorpus(files, index, options), workers: 1 };
-  // The workers find n-grams only: probes, masking and a shard's own clean copy (records without
-  // their separators) need the main thread's scan.
-  const reason =
-    singleThreadReason(files) ??
-    (options.probes ? 'probes run in one thread' : options.mask ? 'masking runs in one thread' : options.clean && options.shard ? "a shard's clean copy is written in one thread" : undefined);
+  const reason = singleThreadReason(files, options);
   if (reason !== undefined) return { scan: await scanCorpus(files, index, options), workers: 1, fallback: reason };
   return { scan: await scanCorpusParallel(files, index, options, workers), workers };
 }

@@ -153,12 +153,7 @@ export async function run(argv: string[], io: Output = stdio): Promise<void> {
   for (const spec of specs) benchmarks.push(await loadQueries(spec, fields, strict));
   const index = buildIndex(benchmarks, n);
   const probeScan = probes !== undefined ? new ProbeScan(index, probes, seed) : undefined;
-  // The workers find n-grams only: probes and masking run in the main thread's scan.
-  const oneThread =
-    requestedWorkers > 1
-      ? (singleThreadReason(corpus.files) ??
-        (probeScan ? '--probes runs in one thread' : mask ? '--mask runs in one thread' : writeClean !== undefined && shard ? "--write-clean with --shard runs in one thread" : undefined))
-      : undefined;
+  const oneThread = requestedWorkers > 1 ? singleThreadReason(corpus.files, { probes: probeScan, mask, clean: writeClean, shard }) : undefined;
   if (oneThread !== undefined) io.err(`overlap: scanning in one thread, not ${requestedWorkers} workers: ${oneThread}`);
   const workers = oneThread !== undefined ? 1 : requestedWorkers;
   const totalBytes = corpus.files.reduce((sum, f) => sum + f.bytes, 0);
