@@ -13,6 +13,8 @@
  * onnxruntime runs every node whatever is fetched, so sampling passes compute the per-position
  * numbers too; a long prefix is therefore prefilled in segments (sampling.ts). Slicing the logits
  * to skip them cost a [positions, vocab] copy in every scoring pass, 4-6% of scoring speed.
+ * The per-position numbers go a chunk of positions at a time (a Loop), so a pass holds its logits
+ * and a few small chunks instead of several [positions, vocab] tensors.
  * Only standard ops valid from opset 11 on, so exports from old tooling work too.
  */
 import { GraphBuilder, type TensorData } from '../../onnx/graph-builder.js';
@@ -55,6 +57,8 @@ export interface HeadOptions {
   readonly presents?: readonly { readonly name: string; readonly lengthAxis: number; readonly elemType: number; readonly rank: number }[];
   /** The hidden embedding Gather's output, fed from `contam_embeds` instead (embedding.ts). */
   readonly embeds?: { readonly output: string; readonly width: number; readonly elemType: number };
+  /** Positions per chunk of the scoring numbers (statsBranch); default about 4 MiB of logits. */
+  readonly chunkRows?: number;
 }
 
 /**
@@ -71,16 +75,21 @@ export const newKvName = (present: string): string => `contam_new_${present}`;
 export const tailKvName = (present: string): string => `contam_tail_${present}`;
 
 const per = ['batch_size', 'sequence_length', 1];
+
+/**
+ * About this many bytes of logits per chunk of the scoring head (statsBranch): 20 positions of
+ * GPT-2's vocabulary. Chunks of 2 and 8 MiB measured the same speed and memory within noise.
+ */
+const CHUNK_BYTES = 4 * 2 ** 20;
 const lastAxis = { axis: { int: -1 } };
 const tensor = (data: TensorData, dims: readonly number[]) => ({ tensor: { data, dims } });
 
 /** Every node is named after its first output, so the head's nodes keep clear of the model's under contam/. */
 const headBuilder = (name?: string): GraphBuilder => new GraphBuilder({ name, nodeName: (_, outputs) => `contam/${outputs[0]}` });
 
-/** The per-position numbers, run when contam_score is true (a scoring pass). */
-function statsBranch(logits: string): GraphBuilder {
-  const g = headBuilder('contam_stats');
-  const lsm = g.op('LogSoftmax', [logits], lastAxis, 'contam/lsm');
+/** The moments and the target's log-prob of each row of a [rows, vocab] logits chunk: [rows, 1] each. */
+function rowStats(g: GraphBuilder, chunk: string, targets: string): { lp: string; mean: string; std: string } {
+  const lsm = g.op('LogSoftmax', [chunk], lastAxis, 'contam/lsm');
   const p = g.op('Exp', [lsm], {}, 'contam/p');
   const plp = g.op('Mul', [p, lsm], {}, 'contam/plp');
   // A MatMul with a ones vector sums the last axis in every opset (ReduceSum changed in 13).
@@ -90,8 +99,55 @@ function statsBranch(logits: string): GraphBuilder {
   const pdev2 = g.op('Mul', [p, dev2], {}, 'contam/pdev2');
   const variance = g.op('MatMul', [pdev2, 'contam/ones'], {}, 'contam/var');
   const std = g.op('Sqrt', [variance], {}, 'contam/std');
-  const lp = g.op('GatherElements', [lsm, HEAD.targetIds], lastAxis, 'contam/lp');
-  for (const name of [lp, mean, std]) g.output(name, 'float32', per);
+  const lp = g.op('GatherElements', [lsm, targets], lastAxis, 'contam/lp');
+  return { lp, mean, std };
+}
+
+const NUMBERS = ['lp', 'mean', 'std'] as const;
+
+/**
+ * One pass of the Loop: rows [i x chunk, (i + 1) x chunk) of the flattened logits, their numbers
+ * written into the carried [positions, 1] results.
+ */
+function chunkBody(chunkRows: number): GraphBuilder {
+  const g = headBuilder('contam_chunk');
+  const i = g.input('contam/i', 'int64', []);
+  const cond = g.input('contam/cond_in', 'bool', []);
+  const carried = NUMBERS.map((n) => g.input(`contam/${n}_in`, 'float32', ['contam_n', 1]));
+  const step = g.op('Constant', [], { value: tensor(BigInt64Array.of(BigInt(chunkRows)), [1]) }, 'contam/step');
+  const from = g.op('Mul', [g.op('Reshape', [i, 'contam/one_dim'], {}, 'contam/i1'), step], {}, 'contam/from');
+  const to = g.op('Add', [from, step], {}, 'contam/to');
+  // Slice clamps `to` at the last row, so the last chunk may be shorter.
+  const rows = (x: string, name: string) => g.op('Slice', [x, from, to, 'contam/axis_0'], {}, `contam/${name}`);
+  const stats = rowStats(g, rows('contam/logits2d', 'chunk_logits'), rows('contam/targets2d', 'chunk_targets'));
+  const at = rows('contam/row_index', 'chunk_rows');
+  g.op('Identity', [cond], {}, 'contam/cond_out');
+  g.output('contam/cond_out', 'bool', []);
+  NUMBERS.forEach((n, k) => {
+    g.op('ScatterElements', [carried[k], at, stats[n]], { axis: { int: 0 } }, `contam/${n}_out`);
+    g.output(`contam/${n}_out`, 'float32', ['contam_n', 1]);
+  });
+  return g;
+}
+
+/**
+ * The per-position numbers, run when contam_score is true (a scoring pass), a chunk of rows at a
+ * time: the log-softmax and its products are [rows, vocab] each, and onnxruntime's arena keeps
+ * about four of them per session, so over a whole pass they set a small model's peak memory (issue
+ * 20). In chunks they cost `chunkRows` rows whatever the pass's length; only the logits are whole.
+ */
+function statsBranch(logits: string, chunkRows: number): GraphBuilder {
+  const g = headBuilder('contam_stats');
+  g.op('Reshape', [logits, 'contam/as_rows'], {}, 'contam/logits2d');
+  g.op('Reshape', [HEAD.targetIds, 'contam/as_column'], {}, 'contam/targets2d');
+  const n = g.op('Gather', [g.op('Shape', ['contam/logits2d'], {}, 'contam/shape2d'), 'contam/zero'], { axis: { int: 0 } }, 'contam/n');
+  const trips = g.op('Div', [g.op('Add', [n, 'contam/chunk_less_one'], {}, 'contam/n_up'), 'contam/chunk'], {}, 'contam/trips');
+  g.op('Reshape', [g.op('Range', ['contam/zero', n, 'contam/one'], {}, 'contam/rows'), 'contam/as_column'], {}, 'contam/row_index');
+  const zeros = g.op('ConstantOfShape', [g.op('Concat', [g.op('Reshape', [n, 'contam/one_dim'], {}, 'contam/n1'), 'contam/one_dim'], { axis: { int: 0 } }, 'contam/n_by_1')], {}, 'contam/zeros');
+  const shape = g.op('Shape', [HEAD.targetIds], {}, 'contam/per_shape');
+  const outs = g.node('Loop', [trips, 'contam/true', zeros, zeros, zeros], { body: { graph: chunkBody(chunkRows) } }, NUMBERS.map((x) => `contam/${x}_all`));
+  const named = NUMBERS.map((x, k) => g.op('Reshape', [outs[k], shape], {}, `contam/${x}`));
+  for (const name of named) g.output(name, 'float32', per);
   return g;
 }
 
@@ -114,9 +170,23 @@ export function headPatch(options: HeadOptions): Uint8Array {
   const g = headBuilder();
   const logits = options.logitsFp16 ? g.op('Cast', [options.logitsName], { to: { int: DataType.FLOAT } }, 'contam/logits32') : options.logitsName;
   g.op('Constant', [], { value: tensor(new Float32Array(vocab).fill(1), [vocab, 1]) }, 'contam/ones');
+  g.op('Constant', [], { value: tensor(BigInt64Array.of(0n, 0n, 1n, -1n), [4]) }, 'contam/as_row');
+  g.op('Constant', [], { value: tensor(BigInt64Array.of(0n, 0n, -1n, 1n), [4]) }, 'contam/as_col');
+  g.op('Constant', [], { value: tensor(BigInt64Array.of(0n, 0n, 1n), [3]) }, 'contam/as_one');
   const lastIndex = g.op('Constant', [], { value: tensor(BigInt64Array.of(-1n), []) }, 'contam/last_index');
   const noEnd = g.op('Constant', [], { value: tensor(BigInt64Array.of(2n ** 62n), [1]) }, 'contam/no_end');
-  g.node('If', [HEAD.score], { then_branch: { graph: statsBranch(logits) }, else_branch: { graph: emptyBranch() } }, [HEAD.logprob, HEAD.mean, HEAD.std]);
+  const chunkRows = options.chunkRows ?? Math.max(1, Math.floor(CHUNK_BYTES / (4 * vocab)));
+  const ints = (name: string, values: readonly number[], dims: readonly number[]) => g.op('Constant', [], { value: tensor(BigInt64Array.from(values, BigInt), dims) }, name);
+  ints('contam/as_rows', [-1, vocab], [2]);
+  ints('contam/as_column', [-1, 1], [2]);
+  ints('contam/one_dim', [1], [1]);
+  ints('contam/axis_0', [0], [1]);
+  ints('contam/zero', [0], []);
+  ints('contam/one', [1], []);
+  ints('contam/chunk', [chunkRows], []);
+  ints('contam/chunk_less_one', [chunkRows - 1], []);
+  g.op('Cast', ['contam/one'], { to: { int: DataType.BOOL } }, 'contam/true');
+  g.node('If', [HEAD.score], { then_branch: { graph: statsBranch(logits, chunkRows) }, else_branch: { graph: emptyBranch() } }, [HEAD.logprob, HEAD.mean, HEAD.std]);
   const last = g.op('Gather', [logits, lastIndex], { axis: { int: 1 } }, 'contam/last');
   g.node('TopK', [last, HEAD.topK], lastAxis, [HEAD.topValues, HEAD.topIndices]);
   const b = 'batch_size';

@@ -84,17 +84,16 @@ export async function openModel(spec: string, options: OpenOptions = {}): Promis
     contextLength: contextLength(files),
     padId: pad < vocab ? pad : 0,
     batchSize: options.batchSize ?? 16,
-    // Each [positions, vocab] float intermediate of the scoring head costs positions x vocab x 4 bytes,
-    // and onnxruntime's arena holds about four of them per session; a longer window goes in segments
-    // of this size (segments.ts). Each may take a twelfth of the weight files, from 4 to 32 MiB (166
-    // positions of GPT-2's vocab): half of that on GPT-2 small cut an audit's peak by 180 MB but
-    // scored 16% slower (most benchmark texts then need two passes with half-sized matrices), while a
-    // small reference model, whose passes cost little, keeps its arena in proportion to its weights.
-    // At least 128 positions: at 64, a small model split most benchmark texts (about 90 tokens) into
-    // segments; gpt2-mini scored 27% faster at 128 for 40 MB more peak RSS (616/643/587 against
-    // 481/466/495 tok/s, 402 against 363 MB, one process each, issue 20), while 256 added 240 MB for
-    // no more speed. GPT-2 small (166) is unchanged: 256 there measured +11% (bench/results.md) but
-    // +133 MB of peak (1002 against 869 MB), and its audit already exceeds the memory bound.
+    // A pass holds its [positions, vocab] logits once; the head's log-softmax and its products go
+    // 20 positions at a time (graph-head.ts statsBranch). Each pass's logits may take a twelfth of
+    // the weight files, from 4 to 32 MiB (166 positions of GPT-2's vocabulary), and a longer window
+    // goes in segments of this size (segments.ts). Measured with the chunked head (issue 20, one
+    // process per budget, texts of 60-120 tokens plus one of 1,000): GPT-2 small scored 1,057 /
+    // 1,101 / 1,149 / 1,112 tok/s at 166 / 256 / 384 / 512 positions, and the 1,000-token window
+    // took 188 / 214 / 387 / 421 MB over the loaded model: 166 stays, within 4% of 256 and 9% of the
+    // fastest for half the memory of 384. At least 128 positions: at 64 a small model split most
+    // benchmark texts into segments (gpt2-mini 27% slower); gpt2-mini at 128 / 256 / 512 scored
+    // 4,233 / 4,315 / 3,852 tok/s for 67 / 128 / 236 MB.
     vocab,
     tokenBudget: options.tokenBudget ?? Math.min(4096, Math.max(128, Math.floor(Math.min(2 ** 25, Math.max(2 ** 22, weightBytes / 12)) / (4 * vocab)))),
   };
