@@ -62,8 +62,9 @@ function cacheSettings(config: AuditConfig, target: ModelBackend, reference: Mod
     // 3: a seeded stream per neighbour row, long texts scored in segments; 4: neighbour rows and
     // chunks draw from util/random.ts, sfc32 with sha256-derived seeds, instead of mulberry32;
     // 5: a small model scores windows of at least 128 positions, not 64, so fewer texts go in
-    // segments, whose float sums round differently in the last digits).
-    engine: 5,
+    // segments, whose float sums round differently in the last digits; 6: the scoring head sums
+    // 20 positions at a time, which rounds the moments differently in the last digits).
+    engine: 6,
   };
 }
 
