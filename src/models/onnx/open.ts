@@ -85,17 +85,19 @@ export async function openModel(spec: string, options: OpenOptions = {}): Promis
     padId: pad < vocab ? pad : 0,
     batchSize: options.batchSize ?? 16,
     // A pass holds its [positions, vocab] logits once; the head's log-softmax and its products go
-    // 20 positions at a time (graph-head.ts statsBranch). Each pass's logits may take a twelfth of
-    // the weight files, from 4 to 32 MiB (166 positions of GPT-2's vocabulary), and a longer window
+    // 20 positions at a time (graph-head.ts statsBranch). Each pass's logits may take an eighth of
+    // the weight files, from 4 to 48 MiB (250 positions of GPT-2's vocabulary), and a longer window
     // goes in segments of this size (segments.ts). Measured with the chunked head (issue 20, one
     // process per budget, texts of 60-120 tokens plus one of 1,000): GPT-2 small scored 1,057 /
     // 1,101 / 1,149 / 1,112 tok/s at 166 / 256 / 384 / 512 positions, and the 1,000-token window
-    // took 188 / 214 / 387 / 421 MB over the loaded model: 166 stays, within 4% of 256 and 9% of the
-    // fastest for half the memory of 384. At least 128 positions: at 64 a small model split most
-    // benchmark texts into segments (gpt2-mini 27% slower); gpt2-mini at 128 / 256 / 512 scored
-    // 4,233 / 4,315 / 3,852 tok/s for 67 / 128 / 236 MB.
+    // took 188 / 214 / 387 / 421 MB over the loaded model; in the bench's rounds (ARC and GSM8K
+    // texts) 256 scored 928 / 1,023 / 980 tok/s where 166, the old default, scored 864 / 885 / 809.
+    // So about 256, for 26 MB; 384 and up double the long window's memory for at most 4% more.
+    // At least 128 positions: at 64 a small model split most benchmark texts into segments
+    // (gpt2-mini 27% slower); gpt2-mini at 128 / 256 / 512 scored 4,233 / 4,315 / 3,852 tok/s
+    // for 67 / 128 / 236 MB, so a small model's budget stays at 128.
     vocab,
-    tokenBudget: options.tokenBudget ?? Math.min(4096, Math.max(128, Math.floor(Math.min(2 ** 25, Math.max(2 ** 22, weightBytes / 12)) / (4 * vocab)))),
+    tokenBudget: options.tokenBudget ?? Math.min(4096, Math.max(128, Math.floor(Math.min(48 * 2 ** 20, Math.max(2 ** 22, weightBytes / 8)) / (4 * vocab)))),
   };
   const eosId = tokenizer?.eosId ?? ids.eos;
 
