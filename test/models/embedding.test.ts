@@ -44,6 +44,11 @@ describe('token embeddings read from the weight file', () => {
         expect(maxAbsDiff(got.subarray(i * width, (i + 1) * width), wte.subarray(id * width, (id + 1) * width))).toBe(0);
       });
       expect(() => lookupEmbeddings(site, [[vocab]])).toThrow(/token id \d+ is outside the embedding table/);
+      // A second lookup is served from the rows read before (a decode step's cache): same numbers.
+      const again = lookupEmbeddings(site, [[7, 5, 3], [vocab - 1, 7, 5]]).data as Float32Array;
+      [7, 5, 3, vocab - 1, 7, 5].forEach((id, i) => {
+        expect(maxAbsDiff(again.subarray(i * width, (i + 1) * width), wte.subarray(id * width, (id + 1) * width))).toBe(0);
+      });
     });
   }
 

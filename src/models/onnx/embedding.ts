@@ -130,6 +130,21 @@ export function findEmbedding(model: Bytes, onnxPath: string): EmbeddingSite | u
   return { nodeTag: found.start, output: found.outputs[0], rows, width, dtype: weight.type === FLOAT ? 'float32' : 'float16', file, offset };
 }
 
+/**
+ * Rows read lately, per site: a decode step reads one row per sampled sequence, and 100 preads a
+ * step were about a fifth of contam's own time per step on gpt2-mini (issue 20, goal 5). Sampled
+ * tokens repeat, so a few MB of rows serve most steps; when full the cache starts over, so it never
+ * holds more than ROW_CACHE_BYTES (the table itself stays out of the process, as above).
+ */
+const ROW_CACHE_BYTES = 4 * 2 ** 20;
+const rowCaches = new WeakMap<EmbeddingSite, Map<number, Buffer>>();
+
+function rowCache(site: EmbeddingSite): Map<number, Buffer> {
+  let cache = rowCaches.get(site);
+  if (!cache) rowCaches.set(site, (cache = new Map()));
+  return cache;
+}
+
 /** [batch, seq, width] embeddings of the token ids, read from the weight file. */
 export function lookupEmbeddings(site: EmbeddingSite, ids: readonly (readonly number[])[]): ort.Tensor {
   const batch = ids.length;
@@ -137,24 +152,27 @@ export function lookupEmbeddings(site: EmbeddingSite, ids: readonly (readonly nu
   const elem = site.dtype === 'float32' ? 4 : 2;
   const rowBytes = site.width * elem;
   const out = Buffer.alloc(batch * seq * rowBytes);
-  const firstAt = new Map<number, number>();
-  const fd = openSync(site.file, 'r');
+  const cache = rowCache(site);
+  const most = Math.max(1, Math.floor(ROW_CACHE_BYTES / rowBytes));
+  let fd: number | undefined;
   try {
     for (let b = 0, at = 0; b < batch; b++) {
       for (let i = 0; i < seq; i++, at += rowBytes) {
         const id = ids[b][i];
         if (!Number.isInteger(id) || id < 0 || id >= site.rows) throw new RangeError(`token id ${id} is outside the embedding table (${site.rows} rows)`);
-        const seen = firstAt.get(id);
-        if (seen !== undefined) {
-          out.copy(out, at, seen, seen + rowBytes);
+        const known = cache.get(id);
+        if (known) {
+          known.copy(out, at);
           continue;
         }
+        fd ??= openSync(site.file, 'r');
         if (readSync(fd, out, at, rowBytes, site.offset + id * rowBytes) !== rowBytes) throw new Error(`${site.file}: embedding row ${id} is cut short`);
-        firstAt.set(id, at);
+        if (cache.size >= most) cache.clear();
+        cache.set(id, Buffer.from(out.subarray(at, at + rowBytes)));
       }
     }
   } finally {
-    closeSync(fd);
+    if (fd !== undefined) closeSync(fd);
   }
   const data = site.dtype === 'float32' ? new Float32Array(out.buffer, out.byteOffset, batch * seq * site.width) : new Uint16Array(out.buffer, out.byteOffset, batch * seq * site.width);
   return new ort.Tensor(site.dtype, data, [batch, seq, site.width]);
