@@ -52,7 +52,11 @@ export function segmentLength(length: number, budget: number): number {
   return Math.ceil(length / Math.ceil(length / budget));
 }
 
-/** [positions, vocab] float tensors onnxruntime holds at once in a scoring pass (logits and the head's). */
+/**
+ * [positions, vocab] float tensors a segment's cache is weighed against: what a scoring pass held
+ * when the head kept its intermediates whole. The chunked head (graph-head.ts) holds about one and a
+ * half, so segments now keep more rows than memory alone would ask: fewer passes per long window.
+ */
 const HEAD_TENSORS = 4;
 
 /**
