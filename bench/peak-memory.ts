@@ -80,15 +80,25 @@ export async function measurePeakMemory(options: PeakMemoryOptions): Promise<Hoo
   options.log(`peak memory: audit over a ${stopAfter}-sample plan`);
   const small = runChild(args(String(stopAfter), stopAfter));
   let longest: (ChildResult & { itemTokens: number[] }) | undefined;
-  if (!options.quick) {
-    options.log('peak memory: audit over the two longest MMLU test items, stopped after the first (a few minutes)');
-    const dir = mkdtempSync(join(tmpdir(), 'contam-peak-'));
-    try {
-      const items = await longestItems(options.reference.dir, mmlu, 2, dir);
+  let longestDir: string | undefined;
+  let longestPath: string | undefined;
+  let smallPair: (ChildResult & { limitBytes: number; model: string }) | undefined;
+  try {
+    if (!options.quick) {
+      options.log('peak memory: audit over the two longest MMLU test items, stopped after the first (a few minutes)');
+      longestDir = mkdtempSync(join(tmpdir(), 'contam-peak-'));
+      const items = await longestItems(options.reference.dir, mmlu, 2, longestDir);
+      longestPath = items.path;
       longest = { ...runChild(args(`jsonl:${items.path}`, 1)), itemTokens: items.tokens };
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
     }
+    // Issue 20 goal 4 holds for small models too: the smaller model as target and reference, on the
+    // same longest items (its own limit: 1.5 x its files twice + 300 MB).
+    if (!options.quick && longestPath) {
+      options.log(`peak memory: the same two items with ${options.reference.spec.name} as target and reference`);
+      smallPair = { ...runChild([options.reference.dir, options.reference.dir, mmlu, `jsonl:${longestPath}`, '1']), limitBytes: 1.5 * 2 * options.reference.fileBytes + 300e6, model: options.reference.spec.name };
+    }
+  } finally {
+    if (longestDir) rmSync(longestDir, { recursive: true, force: true });
   }
   const peakBytes = Math.max(whole.maxRssBytes, longest?.maxRssBytes ?? 0);
   const MB = (b: number) => `${(b / 1e6).toFixed(0)} MB`;
@@ -102,6 +112,7 @@ export async function measurePeakMemory(options: PeakMemoryOptions): Promise<Hoo
     wholePlan: whole,
     smallPlan: small,
     longestItems: longest,
+    smallPair,
     growthBytes: whole.maxRssBytes - small.maxRssBytes,
     measured: longest ? `${MB(whole.maxRssBytes)} (${whole.done} samples); ${MB(longest.maxRssBytes)} (the longest item, ${longest.itemTokens[0]} tokens)` : MB(whole.maxRssBytes),
     reason:
