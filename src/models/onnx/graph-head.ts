@@ -109,12 +109,12 @@ const NUMBERS = ['lp', 'mean', 'std'] as const;
  * One pass of the Loop: rows [i x chunk, (i + 1) x chunk) of the flattened logits, their numbers
  * written into the carried [positions, 1] results.
  */
-function chunkBody(chunkRows: number): GraphBuilder {
+function chunkBody(): GraphBuilder {
   const g = headBuilder('contam_chunk');
   const i = g.input('contam/i', 'int64', []);
   const cond = g.input('contam/cond_in', 'bool', []);
   const carried = NUMBERS.map((n) => g.input(`contam/${n}_in`, 'float32', ['contam_n', 1]));
-  const step = g.op('Constant', [], { value: tensor(BigInt64Array.of(BigInt(chunkRows)), [1]) }, 'contam/step');
+  const step = 'contam/chunk_1d';
   const from = g.op('Mul', [g.op('Reshape', [i, 'contam/one_dim'], {}, 'contam/i1'), step], {}, 'contam/from');
   const to = g.op('Add', [from, step], {}, 'contam/to');
   // Slice clamps `to` at the last row, so the last chunk may be shorter.
@@ -134,9 +134,9 @@ function chunkBody(chunkRows: number): GraphBuilder {
  * The per-position numbers, run when contam_score is true (a scoring pass), a chunk of rows at a
  * time: the log-softmax and its products are [rows, vocab] each, and onnxruntime's arena keeps
  * about four of them per session, so over a whole pass they set a small model's peak memory (issue
- * 20). In chunks they cost `chunkRows` rows whatever the pass's length; only the logits are whole.
+ * 20). In chunks (contam/chunk rows) they cost a chunk whatever the pass's length; only the logits are whole.
  */
-function statsBranch(logits: string, chunkRows: number): GraphBuilder {
+function statsBranch(logits: string): GraphBuilder {
   const g = headBuilder('contam_stats');
   g.op('Reshape', [logits, 'contam/as_rows'], {}, 'contam/logits2d');
   g.op('Reshape', [HEAD.targetIds, 'contam/as_column'], {}, 'contam/targets2d');
@@ -145,7 +145,7 @@ function statsBranch(logits: string, chunkRows: number): GraphBuilder {
   g.op('Reshape', [g.op('Range', ['contam/zero', n, 'contam/one'], {}, 'contam/rows'), 'contam/as_column'], {}, 'contam/row_index');
   const zeros = g.op('ConstantOfShape', [g.op('Concat', [g.op('Reshape', [n, 'contam/one_dim'], {}, 'contam/n1'), 'contam/one_dim'], { axis: { int: 0 } }, 'contam/n_by_1')], {}, 'contam/zeros');
   const shape = g.op('Shape', [HEAD.targetIds], {}, 'contam/per_shape');
-  const outs = g.node('Loop', [trips, 'contam/true', zeros, zeros, zeros], { body: { graph: chunkBody(chunkRows) } }, NUMBERS.map((x) => `contam/${x}_all`));
+  const outs = g.node('Loop', [trips, 'contam/true', zeros, zeros, zeros], { body: { graph: chunkBody() } }, NUMBERS.map((x) => `contam/${x}_all`));
   const named = NUMBERS.map((x, k) => g.op('Reshape', [outs[k], shape], {}, `contam/${x}`));
   for (const name of named) g.output(name, 'float32', per);
   return g;
@@ -170,9 +170,6 @@ export function headPatch(options: HeadOptions): Uint8Array {
   const g = headBuilder();
   const logits = options.logitsFp16 ? g.op('Cast', [options.logitsName], { to: { int: DataType.FLOAT } }, 'contam/logits32') : options.logitsName;
   g.op('Constant', [], { value: tensor(new Float32Array(vocab).fill(1), [vocab, 1]) }, 'contam/ones');
-  g.op('Constant', [], { value: tensor(BigInt64Array.of(0n, 0n, 1n, -1n), [4]) }, 'contam/as_row');
-  g.op('Constant', [], { value: tensor(BigInt64Array.of(0n, 0n, -1n, 1n), [4]) }, 'contam/as_col');
-  g.op('Constant', [], { value: tensor(BigInt64Array.of(0n, 0n, 1n), [3]) }, 'contam/as_one');
   const lastIndex = g.op('Constant', [], { value: tensor(BigInt64Array.of(-1n), []) }, 'contam/last_index');
   const noEnd = g.op('Constant', [], { value: tensor(BigInt64Array.of(2n ** 62n), [1]) }, 'contam/no_end');
   const chunkRows = options.chunkRows ?? Math.max(1, Math.floor(CHUNK_BYTES / (4 * vocab)));
@@ -184,9 +181,10 @@ export function headPatch(options: HeadOptions): Uint8Array {
   ints('contam/zero', [0], []);
   ints('contam/one', [1], []);
   ints('contam/chunk', [chunkRows], []);
+  ints('contam/chunk_1d', [chunkRows], [1]);
   ints('contam/chunk_less_one', [chunkRows - 1], []);
   g.op('Cast', ['contam/one'], { to: { int: DataType.BOOL } }, 'contam/true');
-  g.node('If', [HEAD.score], { then_branch: { graph: statsBranch(logits, chunkRows) }, else_branch: { graph: emptyBranch() } }, [HEAD.logprob, HEAD.mean, HEAD.std]);
+  g.node('If', [HEAD.score], { then_branch: { graph: statsBranch(logits) }, else_branch: { graph: emptyBranch() } }, [HEAD.logprob, HEAD.mean, HEAD.std]);
   const last = g.op('Gather', [logits, lastIndex], { axis: { int: 1 } }, 'contam/last');
   g.node('TopK', [last, HEAD.topK], lastAxis, [HEAD.topValues, HEAD.topIndices]);
   const b = 'batch_size';
