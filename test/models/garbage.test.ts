@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { NODE_FLAGS } from '../../src/cli/node-flags.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const garbage = new URL('../../dist/models/onnx/garbage.js', import.meta.url).href;
@@ -23,9 +24,12 @@ function collectionsWith(flags: string[]): number {
 }
 
 describe('garbage collection of onnxruntime outputs (issue 19)', () => {
-  it('the bin starts node with --expose-gc, so the flag is never set after start-up', () => {
+  it('the bin and npm start run node with NODE_FLAGS (--expose-gc among them), so no flag is set after start-up', () => {
     const first = readFileSync(`${repo}src/cli/main.ts`, 'utf8').split('\n')[0];
-    expect(first).toBe('#!/usr/bin/env -S node --expose-gc');
+    expect(NODE_FLAGS).toContain('--expose-gc');
+    expect(first).toBe(`#!/usr/bin/env -S node ${NODE_FLAGS.join(' ')}`);
+    const start = (JSON.parse(readFileSync(`${repo}package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts.start;
+    expect(start).toContain(`node ${NODE_FLAGS.join(' ')} dist/cli/main.js`);
     const code = readFileSync(`${repo}src/models/onnx/garbage.ts`, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
     expect(code).not.toMatch(/setFlagsFromString|minor|node:v8|node:vm/);
   });
