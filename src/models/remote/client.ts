@@ -5,10 +5,9 @@
  * (400, 401, 404, ...) is never retried: it comes back as an EngineHttpError for the backend to name.
  * The API key goes into the Authorization header and nowhere else: no message here ever carries a header.
  */
-import http from 'node:http';
-import https from 'node:https';
 import { FatalError, errorMessage } from '../../errors.js';
 import type { Traffic } from '../backend.js';
+import { Http1Pool, type HttpAnswer } from './http1.js';
 
 export interface ClientOptions {
   /** Requests in flight at once. */
@@ -114,15 +113,20 @@ export class EngineClient {
     private readonly apiKey: string | undefined,
     readonly options: ClientOptions,
   ) {
-    const agentOptions = { keepAlive: true, maxSockets: options.concurrency };
-    this.agent = root.startsWith('https:') ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+    // Written into the request as it is: a key that could end the header line is refused (without showing it).
+    if (apiKey !== undefined && /[^\x20-\x7e]/.test(apiKey)) throw new FatalError('the API key holds characters an HTTP header cannot carry (a line break or non-ASCII); check the environment variable');
+    const url = new URL(root);
+    this.pool = new Http1Pool(url.origin);
+    this.prefix = url.pathname.replace(/\/+$/, '');
   }
 
-  private readonly agent: http.Agent;
+  private readonly pool: Http1Pool;
+  /** The root's path, before each request's (a server behind a path-routing proxy). */
+  private readonly prefix: string;
 
   /** Closes kept-alive connections, so the process can exit. */
   close(): void {
-    this.agent.destroy();
+    this.pool.destroy();
   }
 
   traffic(): Traffic {
@@ -209,34 +213,11 @@ export class EngineClient {
     }
   }
 
-  /**
-   * One HTTP exchange on a kept-alive connection (node:http costs a quarter of fetch's CPU per
-   * request, measured on the loopback server). A body cut short by a closed socket is an error.
-   */
-  private exchange(method: string, path: string, payload: Buffer | undefined): Promise<{ status: number; body: Buffer; retryAfter: string | null }> {
-    const target = new URL(`${this.root}${path}`);
-    const headers: Record<string, string | number> = { accept: 'application/json' };
-    if (payload) {
-      headers['content-type'] = 'application/json';
-      headers['content-length'] = payload.length;
-    }
+  /** One HTTP exchange on a kept-alive connection (http1.ts). A body cut short by a closed socket is an error. */
+  private exchange(method: string, path: string, payload: Buffer | undefined): Promise<HttpAnswer> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (payload) headers['content-type'] = 'application/json';
     if (this.apiKey) headers.authorization = `Bearer ${this.apiKey}`;
-    const transport = target.protocol === 'https:' ? https : http;
-    return new Promise((resolve, reject) => {
-      const req = transport.request(target, { method, headers, agent: this.agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('aborted', () => reject(Object.assign(new Error('the connection closed before the whole answer arrived'), { code: 'ECONNRESET' })));
-        res.on('error', reject);
-        res.on('end', () => {
-          if (!res.complete) return reject(Object.assign(new Error('the connection closed before the whole answer arrived'), { code: 'ECONNRESET' }));
-          const retryAfter = res.headers['retry-after'];
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), retryAfter: typeof retryAfter === 'string' ? retryAfter : null });
-        });
-      });
-      req.setTimeout(this.options.timeoutMs, () => req.destroy(Object.assign(new Error('request timed out'), { name: 'TimeoutError' })));
-      req.on('error', reject);
-      req.end(payload);
-    });
+    return this.pool.request({ method, path: `${this.prefix}${path}`, headers, body: payload, timeoutMs: this.options.timeoutMs });
   }
 }
