@@ -5,6 +5,7 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Http1Pool } from '../../src/models/remote/http1.js';
+import { DEFAULT_CLIENT, EngineClient } from '../../src/models/remote/client.js';
 
 interface RawServer {
   readonly origin: string;
@@ -175,5 +176,19 @@ describe('HTTP/1.1 answers the engine client reads', () => {
     const pool = new Http1Pool(`http://127.0.0.1:${port}`);
     await expect(get(pool)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     pool.destroy();
+  });
+
+  it('an API key that could end the header line is refused in one line that does not show it', () => {
+    for (const key of ['sk-abc\r\nx-evil: 1', 'sk-ключ']) {
+      let message = '';
+      try {
+        new EngineClient('http://127.0.0.1:9', key, DEFAULT_CLIENT).close();
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(/API key holds characters an HTTP header cannot carry/);
+      expect(message).not.toContain('sk-');
+    }
+    expect(() => new EngineClient('http://127.0.0.1:9', 'sk-plain_KEY.123', DEFAULT_CLIENT).close()).not.toThrow();
   });
 });
