@@ -110,6 +110,36 @@ describe('HTTP/1.1 answers the engine client reads', () => {
     }
   });
 
+  it('large bodies in many packets arrive whole (Content-Length and chunked), and an empty body is an answer', async () => {
+    const big = Buffer.from(JSON.stringify({ v: Array.from({ length: 600_000 }, (_, i) => i % 997) }));
+    const server = await rawServer((request, socket) => {
+      if (request.includes('/empty')) {
+        socket.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      const chunked = request.includes('/chunked');
+      socket.write(chunked ? 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n' : `HTTP/1.1 200 OK\r\nContent-Length: ${big.length}\r\n\r\n`);
+      for (let at = 0; at < big.length; at += 4096) {
+        const piece = big.subarray(at, at + 4096);
+        socket.write(chunked ? Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n')]) : piece);
+      }
+      if (chunked) socket.write('0\r\n\r\n');
+    });
+    const pool = new Http1Pool(server.origin);
+    try {
+      for (const path of ['/plain', '/chunked']) {
+        const a = await get(pool, path);
+        expect(a.body.length).toBe(big.length);
+        expect(a.body.equals(big)).toBe(true);
+      }
+      const empty = await get(pool, '/empty');
+      expect([empty.status, empty.body.length]).toEqual([200, 0]);
+      expect(server.connections()).toBe(1);
+    } finally {
+      pool.destroy();
+    }
+  });
+
   it('an HTTP/1.0 answer without a length ends with its connection; Connection: close is honoured', async () => {
     const server = await rawServer((request, socket) => {
       if (request.includes('/old')) {

@@ -72,7 +72,7 @@ class AnswerReader {
   private head: Head | undefined;
   private readonly parts: Buffer[] = [];
   private received = 0;
-  /** Chunked: bytes of the current chunk still to come, or -1 while reading a size line. */
+  /** Chunked: bytes of the current chunk still to come; 0 when its CRLF is next; -1 while reading a size line. */
   private chunkLeft = -1;
   private trailers = false;
 
@@ -105,44 +105,55 @@ class AnswerReader {
     return { status: head.status, body: Buffer.concat([...this.parts, this.buffer]), retryAfter: head.retryAfter };
   }
 
+  /**
+   * Body bytes move from `buffer` into `parts` as they come, so a large answer (Min-K%++'s whole
+   * vocabulary is megabytes per position) is joined once, never re-copied per packet.
+   */
   private readBody(): Buffer | undefined {
     const head = this.head!;
     if (head.status === 204 || head.status === 304) return Buffer.alloc(0);
     if (head.length !== undefined) {
-      if (this.buffer.length < head.length) return undefined;
-      const body = this.buffer.subarray(0, head.length);
-      this.buffer = this.buffer.subarray(head.length);
-      return body;
+      this.take(Math.min(head.length - this.received, this.buffer.length));
+      return this.received < head.length ? undefined : Buffer.concat(this.parts, this.received);
     }
-    if (!head.chunked) return undefined; // until the connection ends
+    if (!head.chunked) {
+      this.take(this.buffer.length);
+      return undefined; // until the connection ends
+    }
     for (;;) {
+      if (this.chunkLeft > 0) {
+        this.take(Math.min(this.chunkLeft, this.buffer.length));
+        if (this.chunkLeft > 0) return undefined;
+      }
+      if (this.chunkLeft === 0) {
+        // The CRLF after a chunk's data.
+        if (this.buffer.length < 2) return undefined;
+        this.buffer = this.buffer.subarray(2);
+        this.chunkLeft = -1;
+      }
+      const eol = this.buffer.indexOf(CRLF);
+      if (eol < 0) return undefined;
+      const line = this.buffer.toString('latin1', 0, eol);
+      this.buffer = this.buffer.subarray(eol + 2);
       if (this.trailers) {
         // After the last chunk: trailer lines, then an empty line.
-        const eol = this.buffer.indexOf(CRLF);
-        if (eol < 0) return undefined;
-        this.buffer = this.buffer.subarray(eol + 2);
         if (eol === 0) return Buffer.concat(this.parts, this.received);
         continue;
       }
-      if (this.chunkLeft < 0) {
-        const eol = this.buffer.indexOf(CRLF);
-        if (eol < 0) return undefined;
-        const size = Number.parseInt(this.buffer.toString('latin1', 0, eol).split(';')[0].trim(), 16);
-        if (!Number.isFinite(size) || size < 0) throw invalid('a chunk size that is not hexadecimal');
-        this.buffer = this.buffer.subarray(eol + 2);
-        if (size === 0) {
-          this.trailers = true;
-          continue;
-        }
-        this.chunkLeft = size;
-      }
-      // The chunk's data and its CRLF.
-      if (this.buffer.length < this.chunkLeft + 2) return undefined;
-      this.parts.push(this.buffer.subarray(0, this.chunkLeft));
-      this.received += this.chunkLeft;
-      this.buffer = this.buffer.subarray(this.chunkLeft + 2);
-      this.chunkLeft = -1;
+      const size = Number.parseInt(line.split(';')[0].trim(), 16);
+      if (!Number.isFinite(size) || size < 0) throw invalid('a chunk size that is not hexadecimal');
+      if (size === 0) this.trailers = true;
+      else this.chunkLeft = size;
     }
+  }
+
+  /** Moves `n` bytes from the front of `buffer` into the body. */
+  private take(n: number): void {
+    if (n <= 0) return;
+    this.parts.push(this.buffer.subarray(0, n));
+    this.received += n;
+    if (this.chunkLeft > 0) this.chunkLeft -= n;
+    this.buffer = this.buffer.subarray(n);
   }
 }
 
