@@ -7,7 +7,7 @@
  * spent about two thirds of contam's own client time in its request objects, streams and events
  * (V8 profile of the bench's engine audit). Written straight to the socket, 2,000 sequential
  * requests with 16 KB JSON answers took 241 µs of client CPU each where node:http with kept-alive
- * connections took 416, and the bench's engine audit went from 5.2% to 4.1% client time (issue 20,
+ * connections took 416; the bench's engine audit went from 5.2% to 2.1% client time (issue 20,
  * goal 6; README, Performance).
  *
  * Failures carry the codes the retry logic reads (client.ts failureCause): a connection that closes
