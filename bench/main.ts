@@ -353,6 +353,7 @@ async function main(): Promise<void> {
     schemaVersion: 1,
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
+    ...(args.only ? { measuredParts: [...args.only] } : {}),
     quick: args.quick,
     machine: {
       cpu: cpus()[0]?.model ?? 'unknown',

@@ -76,6 +76,8 @@ export interface BenchResults {
   readonly schemaVersion: 1;
   readonly startedAt: string;
   readonly durationMs: number;
+  /** With --only: the parts this run measured (the rest were kept from the results file). */
+  readonly measuredParts?: readonly string[];
   readonly quick: boolean;
   readonly machine: {
     readonly cpu: string;
@@ -130,6 +132,7 @@ export function markdownReport(r: BenchResults): string {
   const m = r.machine;
   lines.push(`# contam benchmark${r.quick ? ' (--quick)' : ''}`, '');
   lines.push(`Machine: ${m.cpu}, ${m.cores} cores, ${fmt(m.memoryGiB)} GiB; Node ${m.node} (${m.platform}); onnxruntime-node ${m.onnxruntimeNode}; @huggingface/transformers ${m.transformersJs}. ${r.startedAt}, ${fmt(r.durationMs / 1000)} s.`, '');
+  if (r.measuredParts) lines.push(`This run measured only: ${r.measuredParts.join(', ')}; every other row is kept from earlier runs in the results file.`, '');
   lines.push(`Texts: ${r.texts.source} (${r.texts.count} texts, ${fmt(r.texts.tokens)} tokens). Sampling: ${r.sampling.n} continuations of a ${r.sampling.prefixTokens}-token prefix, ${r.sampling.maxNewTokens} new tokens, top_k ${r.sampling.topK}, temperature ${r.sampling.temperature}.`, '');
   lines.push(`Method: ${r.method}`, '');
   lines.push('## Goals', '', '| goal | target | measured | status |', '|---|---|---|---|');
