@@ -180,6 +180,27 @@ describe('HTTP/1.1 answers the engine client reads', () => {
     }
   });
 
+  it('the timeout counts silence: an answer that keeps arriving for longer than it is read whole', async () => {
+    const server = await rawServer((_, socket) => {
+      const body = '{"slow":"' + 'x'.repeat(20) + '"}';
+      socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n`);
+      let at = 0;
+      const drip = setInterval(() => {
+        socket.write(body.slice(at, at + 3));
+        at += 3;
+        if (at >= body.length) clearInterval(drip);
+      }, 40);
+    });
+    const pool = new Http1Pool(server.origin);
+    try {
+      // 10 pieces 40 ms apart: 400 ms in all, never 150 ms silent.
+      const a = await get(pool, '/slow', 150);
+      expect(JSON.parse(text(a.body))).toEqual({ slow: 'x'.repeat(20) });
+    } finally {
+      pool.destroy();
+    }
+  });
+
   it('a connection the server closed while idle is not reused', async () => {
     const server = await rawServer((_, socket) => {
       // Answers, then closes the kept-alive connection a moment later, as uvicorn does after its keep-alive timeout.

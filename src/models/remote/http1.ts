@@ -172,6 +172,8 @@ class Connection {
     private readonly idle: (c: Connection) => void,
   ) {
     socket.setNoDelay(true);
+    // The request timeout counts silence, as node:http's did: a large answer that keeps arriving is not cut off.
+    socket.on('timeout', () => socket.destroy(Object.assign(new Error('request timed out'), { name: 'TimeoutError' })));
     socket.on('data', (data: Buffer) => this.onData(data));
     socket.on('error', (error) => this.onClose(error));
     socket.on('close', () => this.onClose(reset('the connection closed before the whole answer arrived')));
@@ -195,6 +197,7 @@ class Connection {
     }
     if (!got) return;
     this.pending = undefined;
+    this.socket.setTimeout(0);
     if (got.close) this.socket.destroy();
     else this.idle(this);
     p.done(got.answer);
@@ -217,6 +220,7 @@ export interface Http1Request {
   readonly path: string;
   readonly headers: Readonly<Record<string, string | number>>;
   readonly body?: Buffer;
+  /** Longest silence while the request is out (no byte sent or received), milliseconds. */
   readonly timeoutMs: number;
 }
 
@@ -267,20 +271,8 @@ export class Http1Pool {
     head += '\r\n';
     const bytes = r.body ? Buffer.concat([Buffer.from(head, 'latin1'), r.body]) : Buffer.from(head, 'latin1');
     return new Promise<HttpAnswer>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        conn.socket.destroy(Object.assign(new Error('request timed out'), { name: 'TimeoutError' }));
-      }, r.timeoutMs);
-      conn.pending = {
-        reader: new AnswerReader(),
-        done: (answer) => {
-          clearTimeout(timer);
-          resolve(answer);
-        },
-        fail: (error) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      };
+      conn.pending = { reader: new AnswerReader(), done: resolve, fail: reject };
+      conn.socket.setTimeout(r.timeoutMs);
       conn.socket.write(bytes);
     });
   }
