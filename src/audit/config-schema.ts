@@ -125,7 +125,7 @@ export const AUDIT_SHAPE = {
     .describe('Options of local ONNX models: {dtype, batchSize, threads, sideBySide}.'),
   remote: strict({
     concurrency: count(1).optional().describe('Requests in flight per server (default 8).'),
-    timeout: fraction(0, 86400, true).optional().describe('Seconds one request may take before it is retried (default 300).'),
+    timeout: fraction(0, 86400, true).optional().describe('Seconds a request may go without a byte from the server before it is retried (default 300).'),
     retries: count(0).optional().describe('Retries of a request on 429, 5xx, resets, timeouts and malformed answers (default 8).'),
     retryDelay: fraction(0, 600, false).optional().describe('First back-off in seconds, doubled per retry with jitter (default 0.5).'),
   })

@@ -60,7 +60,7 @@ Method
   --max-tokens <N>             longest text scored, in tokens (default 8192)
 Served models (API key from CONTAM_API_KEY or OPENAI_API_KEY; never printed or stored)
   --concurrency <N>            requests in flight per server (default 8)
-  --request-timeout <s>        seconds before a request is retried (default 300)
+  --request-timeout <s>        seconds of silence before a request is retried (default 300)
   --retries <N>                retries on 429, 5xx, resets and malformed answers (default 8)
 Output
   --overlap <overlap.json>     show a contam overlap scan of the training data beside each
