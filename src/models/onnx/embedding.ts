@@ -13,7 +13,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { eachGraphEntry } from './graph-edit.js';
+import { eachGraphEntry, parseNode, type GraphNode } from './graph-edit.js';
 import { packedVarints, readFields, type Bytes } from './protobuf-wire.js';
 
 const FLOAT = 1;
@@ -33,36 +33,6 @@ export interface EmbeddingSite {
 }
 
 const text = (b: Bytes) => new TextDecoder().decode(b);
-
-interface NodeInfo {
-  readonly start: number;
-  readonly op: string;
-  readonly inputs: string[];
-  readonly outputs: string[];
-  readonly axis: number;
-}
-
-function parseNode(bytes: Bytes, start: number): NodeInfo {
-  let op = '';
-  const inputs: string[] = [];
-  const outputs: string[] = [];
-  let axis = 0;
-  for (const f of readFields(bytes)) {
-    if (f.field === 1 && f.bytes) inputs.push(text(f.bytes));
-    if (f.field === 2 && f.bytes) outputs.push(text(f.bytes));
-    if (f.field === 4 && f.bytes) op = text(f.bytes);
-    if (f.field === 5 && f.bytes) {
-      let name = '';
-      let value = 0;
-      for (const a of readFields(f.bytes)) {
-        if (a.field === 1 && a.bytes) name = text(a.bytes);
-        if (a.field === 3 && a.value !== undefined) value = Number(BigInt.asIntN(64, a.value));
-      }
-      if (name === 'axis') axis = value;
-    }
-  }
-  return { start, op, inputs, outputs, axis };
-}
 
 interface InitializerInfo {
   readonly dims: number[];
@@ -102,11 +72,11 @@ function parseInitializer(bytes: Bytes, base: number): { name: string; info: Ini
  * undefined when the graph embeds tokens some other way (fused ops, quantized tables).
  */
 export function findEmbedding(model: Bytes, onnxPath: string): EmbeddingSite | undefined {
-  let found: NodeInfo | undefined;
+  let found: GraphNode | undefined;
   eachGraphEntry(model, 1, (payload, at) => {
     if (found) return;
     const node = parseNode(payload, at);
-    if (node.op === 'Gather' && node.inputs[1] === 'input_ids' && node.axis === 0 && node.outputs.length === 1) found = node;
+    if (node.op === 'Gather' && node.inputs[1] === 'input_ids' && (node.int.axis ?? 0) === 0 && node.outputs.length === 1) found = node;
   });
   if (!found) return undefined;
   const name = found.inputs[0];

@@ -3,7 +3,7 @@
  * one-byte tag to a field number GraphProto reserves (3), which every parser skips. A graph of
  * any size is edited without a copy, and `restore` puts the byte back.
  */
-import { readFields, type Bytes } from './protobuf-wire.js';
+import { packedVarints, readFields, type Bytes } from './protobuf-wire.js';
 
 const NODE_TAG = (1 << 3) | 2; // GraphProto.node, length-delimited
 const HIDDEN_TAG = (3 << 3) | 2; // a field number GraphProto reserves
@@ -26,4 +26,63 @@ export function eachGraphEntry(model: Bytes, field: number, visit: (payload: Byt
     const graphAt = g.bytes.byteOffset - model.byteOffset;
     for (const f of readFields(g.bytes)) if (f.field === field && f.bytes) visit(f.bytes, graphAt + f.start);
   }
+}
+
+/** The parts of a NodeProto that graph edits read. */
+export interface GraphNode {
+  /** Offset of the node's tag in the model buffer (hideNode). */
+  readonly start: number;
+  readonly op: string;
+  readonly domain: string;
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+  /** Integer attributes (AttributeProto.i), by name. */
+  readonly int: Readonly<Record<string, number>>;
+  /** Integer-list attributes (AttributeProto.ints), by name. */
+  readonly ints: Readonly<Record<string, readonly number[]>>;
+  /** Names of every attribute, of whatever type. */
+  readonly attributes: readonly string[];
+}
+
+const text = (b: Bytes) => new TextDecoder().decode(b);
+const signed = (v: bigint) => Number(BigInt.asIntN(64, v));
+
+/** NodeProto: input 1, output 2, op_type 4, attribute 5 (name 1, i 3, ints 8), domain 7. */
+export function parseNode(bytes: Bytes, start: number): GraphNode {
+  let op = '';
+  let domain = '';
+  const inputs: string[] = [];
+  const outputs: string[] = [];
+  const int: Record<string, number> = {};
+  const ints: Record<string, number[]> = {};
+  const attributes: string[] = [];
+  for (const f of readFields(bytes)) {
+    if (f.field === 1 && f.bytes) inputs.push(text(f.bytes));
+    if (f.field === 2 && f.bytes) outputs.push(text(f.bytes));
+    if (f.field === 4 && f.bytes) op = text(f.bytes);
+    if (f.field === 7 && f.bytes) domain = text(f.bytes);
+    if (f.field !== 5 || !f.bytes) continue;
+    let name = '';
+    let value: number | undefined;
+    const list: number[] = [];
+    for (const a of readFields(f.bytes)) {
+      if (a.field === 1 && a.bytes) name = text(a.bytes);
+      if (a.field === 3 && a.value !== undefined) value = signed(a.value);
+      if (a.field === 8 && a.value !== undefined) list.push(signed(a.value));
+      if (a.field === 8 && a.bytes) list.push(...packedVarints(a.bytes).map(signed));
+    }
+    attributes.push(name);
+    if (value !== undefined) int[name] = value;
+    if (list.length) ints[name] = list;
+  }
+  return { start, op, domain, inputs, outputs, int, ints, attributes };
+}
+
+/** Names declared in a GraphProto list of ValueInfoProto (input 11, output 12). */
+export function graphValueNames(model: Bytes, field: 11 | 12): string[] {
+  const names: string[] = [];
+  eachGraphEntry(model, field, (payload) => {
+    for (const f of readFields(payload)) if (f.field === 1 && f.bytes) names.push(text(f.bytes));
+  });
+  return names;
 }
