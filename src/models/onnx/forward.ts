@@ -1,5 +1,6 @@
 /** One forward pass over a padded batch: builds every input the signature asks for. */
 import { lookupEmbeddings } from './embedding.js';
+import { PRESENTS_INPUT } from './graph-attention.js';
 import { noteTransientBytes } from './garbage.js';
 import { HEAD, ort, type Feeds, type OpenedSession } from './session.js';
 import type { IntType, KvSpec } from './signature.js';
@@ -96,6 +97,8 @@ export async function forward(s: OpenedSession, input: ForwardInput): Promise<or
     // Per-position numbers only when something is scored (graph-head.ts, the If).
     feeds[HEAD.score] = new ort.Tensor('bool', Uint8Array.from([input.targets ? 1 : 0]), [1]);
     if (sig.inputs.includes(HEAD.tailFrom)) feeds[HEAD.tailFrom] = intTensor('int64', [input.tails ? -seq : -1], [1]);
+    // Split attention builds the presents only for a pass that fetches them (graph-attention.ts).
+    if (s.splitAttention) feeds[PRESENTS_INPUT] = new ort.Tensor('bool', Uint8Array.from([input.fetch.some((n) => sig.kv?.presentNames.includes(n)) ? 1 : 0]), [1]);
     if (s.embedding) feeds[HEAD.embeds] = lookupEmbeddings(s.embedding, input.ids);
   }
   const out = await s.session.run(feeds, [...input.fetch]);

@@ -20,6 +20,7 @@
 import { GraphBuilder, type TensorData } from '../../onnx/graph-builder.js';
 import { DataType, encodeGraphPatch } from '../../onnx/proto.js';
 import { readFields, type Bytes } from './protobuf-wire.js';
+import type { SplitPlan } from './graph-attention.js';
 
 export const HEAD = {
   targetIds: 'contam_target_ids',
@@ -55,6 +56,8 @@ export interface HeadOptions {
   readonly vocab: number;
   /** KV outputs whose last position is also returned alone (see newKvName). */
   readonly presents?: readonly { readonly name: string; readonly lengthAxis: number; readonly elemType: number; readonly rank: number }[];
+  /** Attention rewritten to read the past in place (graph-attention.ts); its presents' new positions come from its X. */
+  readonly split?: SplitPlan;
   /** The hidden embedding Gather's output, fed from `contam_embeds` instead (embedding.ts). */
   readonly embeds?: { readonly output: string; readonly width: number; readonly elemType: number };
   /** Positions per chunk of the scoring numbers (statsBranch); default about 4 MiB of logits. */
@@ -192,16 +195,19 @@ export function headPatch(options: HeadOptions): Uint8Array {
   const axes = new Set<number>();
   for (const present of options.presents ?? []) {
     const axis = `contam/axis_${present.lengthAxis}`;
-    g.op('Gather', [present.name, lastIndex], { axis: { int: present.lengthAxis } }, newKvName(present.name));
+    // Split attention: the Concat's new part holds the positions both outputs take (its last, its tail).
+    const source = options.split?.sites.find((site) => site.present === present.name)?.fresh ?? present.name;
+    g.op('Gather', [source, lastIndex], { axis: { int: present.lengthAxis } }, newKvName(present.name));
     g.output(newKvName(present.name), present.elemType, Array.from({ length: present.rank - 1 }, (_, i) => `contam_kv_${i}`));
     if (!axes.has(present.lengthAxis)) {
       axes.add(present.lengthAxis);
       g.op('Constant', [], { value: tensor(BigInt64Array.of(BigInt(present.lengthAxis)), [1]) }, axis);
     }
-    g.op('Slice', [present.name, HEAD.tailFrom, noEnd, axis], {}, tailKvName(present.name));
+    g.op('Slice', [source, HEAD.tailFrom, noEnd, axis], {}, tailKvName(present.name));
     g.output(tailKvName(present.name), present.elemType, Array.from({ length: present.rank }, (_, i) => `contam_tail_${i}`));
   }
   if (options.presents?.length) g.input(HEAD.tailFrom, 'int64', [1]);
+  options.split?.build(g);
   if (options.embeds) {
     g.op('Identity', [HEAD.embeds], {}, options.embeds.output);
     g.input(HEAD.embeds, options.embeds.elemType, [b, s, options.embeds.width]);

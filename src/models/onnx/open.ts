@@ -20,6 +20,8 @@ export interface OpenOptions {
   readonly tokenBudget?: number;
   /** Disable the in-graph scoring head (JS log-softmax instead); for comparisons. */
   readonly noHead?: boolean;
+  /** Keep the export's own attention over Concat(past, new) (graph-attention.ts); for comparisons. */
+  readonly noSplitAttention?: boolean;
   /** Most bytes of K/V cache one sampling batch holds; default half the weight files, at least 32 MiB. */
   readonly kvBudget?: number;
   /** onnxruntime's intra-op threads; default every core. */
@@ -66,7 +68,7 @@ export async function openModel(spec: string, options: OpenOptions = {}): Promis
     if (!files.tokenizerPath) throw new FatalError(`${where}: no tokenizer.json in ${files.dir}; contam needs the tokenizer the model was trained with`);
     tokenizer = loadTokenizer(files.tokenizerPath, files.tokenizerConfigPath, specialIds(files));
   }
-  const opened = await openSession(files.onnxPath, where, !options.noHead, options.threads);
+  const opened = await openSession(files.onnxPath, where, !options.noHead, options.threads, !options.noSplitAttention);
   const weightBytes = [files.onnxPath, ...files.externalData].reduce((sum, p) => sum + statSync(p).size, 0);
   const config = readOptionalJson(files.dir, 'config.json');
   const vocab = opened.signature.vocab ?? numberAt(config, 'vocab_size');

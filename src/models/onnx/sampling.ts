@@ -3,11 +3,12 @@
  * the n continuations (performance-notes.md: prefilling n identical rows costs a quarter of the run).
  * Finished rows leave the batch, so later steps only pay for live ones.
  *
- * Memory: the cache costs rows x (prefix + new tokens) x the model's K/V bytes per token, twice
- * (the fixed cache in JS and onnxruntime's concatenated present). For a long text that is hundreds
- * of MB even for a small model, so the rows go in batches that keep the cache within a budget
- * (a graph without a cache re-feeds whole rows: its batches keep rows x length within the token
- * budget instead). Every row draws from its own seeded stream, so how the rows are batched never
+ * Memory: the cache costs rows x (prefix + new tokens) x the model's K/V bytes per token in JS, and
+ * as much again inside onnxruntime when the export's attention concatenates past and new (with the
+ * split attention of graph-attention.ts a decode step holds only its new position there). For a
+ * long text that is hundreds of MB even for a small model, so the rows go in batches that keep the
+ * cache within a budget (a graph without a cache re-feeds whole rows: its batches keep rows x length
+ * within the token budget instead). Every row draws from its own seeded stream, so how the rows are batched never
  * changes what is sampled.
  */
 import { derivedRandom } from '../../util/random.js';
@@ -25,7 +26,7 @@ import type { SampleOptions } from '../types.js';
 export interface SamplerContext {
   readonly eosId: number | undefined;
   readonly vocab: number;
-  /** Most bytes of K/V cache one batch of rows may hold (JS side; onnxruntime holds as much again). */
+  /** Most bytes of K/V cache one batch of rows may hold (JS side; onnxruntime holds as much again unless the attention is split). */
   readonly kvBudget: number;
   /** Graphs without a KV cache: most rows x sequence positions per forward pass. */
   readonly tokenBudget: number;

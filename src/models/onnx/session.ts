@@ -12,6 +12,7 @@ import { declaredOutputs } from './graph-outputs.js';
 import { HEAD, defaultOpset, headPatch } from './graph-head.js';
 import { findEmbedding, type EmbeddingSite } from './embedding.js';
 import { hideNode, type Hidden } from './graph-edit.js';
+import { planSplitAttention, type SplitPlan } from './graph-attention.js';
 import { readSignature, type Signature } from './signature.js';
 
 // Before the first session: onnxruntime must never write into a terminal UI.
@@ -25,6 +26,8 @@ export interface OpenedSession {
   readonly threads: number;
   /** Set when token embeddings are read from the weight file and fed as contam_embeds. */
   readonly embedding?: EmbeddingSite;
+  /** True when the attention reads the past in place and presents are built on request (graph-attention.ts). */
+  readonly splitAttention?: boolean;
 }
 
 function options(onnxPath: string, threads: number): ort.InferenceSession.SessionOptions {
@@ -70,8 +73,11 @@ function readModel(path: string): { buffer: Uint8Array; size: number } {
   }
 }
 
-/** `threads`: onnxruntime's intra-op threads; default every core (two models side by side take half each). */
-export async function openSession(onnxPath: string, where: string, useHead = true, threads = Math.max(1, availableParallelism())): Promise<OpenedSession> {
+/**
+ * `threads`: onnxruntime's intra-op threads; default every core (two models side by side take half each).
+ * `splitAttention`: let the attention read the past in place where the export allows (graph-attention.ts).
+ */
+export async function openSession(onnxPath: string, where: string, useHead = true, threads = Math.max(1, availableParallelism()), splitAttention = true): Promise<OpenedSession> {
   let file: { buffer: Uint8Array; size: number };
   try {
     file = readModel(onnxPath);
@@ -95,30 +101,41 @@ export async function openSession(onnxPath: string, where: string, useHead = tru
     });
     // The graph's own embedding Gather gives way to contam_embeds (embedding.ts).
     let embedding: EmbeddingSite | undefined;
-    let hidden: Hidden | undefined;
+    let embeddingHidden: Hidden | undefined;
     try {
       embedding = findEmbedding(bytes, onnxPath);
-      hidden = embedding && hideNode(bytes, embedding.nodeTag);
+      embeddingHidden = embedding && hideNode(bytes, embedding.nodeTag);
     } catch {
       embedding = undefined;
     }
     const embeds = embedding && { output: embedding.output, width: embedding.width, elemType: embedding.dtype === 'float32' ? 1 : 10 };
-    const patch = headPatch({ logitsName: 'logits', logitsFp16: logits.elemType === 10, vocab, presents, embeds });
+    let split: SplitPlan | undefined;
     try {
-      let withHead: Uint8Array;
-      if (patch.length <= file.buffer.length - file.size) {
-        file.buffer.set(patch, file.size);
-        withHead = file.buffer.subarray(0, file.size + patch.length);
-      } else {
-        withHead = Buffer.concat([bytes, patch]);
-      }
-      const session = await create(withHead, onnxPath, threads);
-      return { session, signature: readSignature(session, where), hasHead: true, threads, embedding };
-    } catch (error) {
-      hidden?.restore();
-      if (error instanceof FatalError) throw error;
-      // Some graphs reject the extra nodes (unusual shapes, custom logits): score in JS instead.
+      split = splitAttention && presents.length ? planSplitAttention(bytes, presents) : undefined;
+    } catch {
+      split = undefined;
     }
+    // With the attention split first; a graph that rejects it gets the head alone, then nothing.
+    for (const plan of split ? [split, undefined] : [undefined]) {
+      const hidden = (plan?.hide ?? []).map((at) => hideNode(bytes, at));
+      const patch = headPatch({ logitsName: 'logits', logitsFp16: logits.elemType === 10, vocab, presents, embeds, split: plan });
+      try {
+        let withHead: Uint8Array;
+        if (patch.length <= file.buffer.length - file.size) {
+          file.buffer.set(patch, file.size);
+          withHead = file.buffer.subarray(0, file.size + patch.length);
+        } else {
+          withHead = Buffer.concat([bytes, patch]);
+        }
+        const session = await create(withHead, onnxPath, threads);
+        return { session, signature: readSignature(session, where), hasHead: true, threads, embedding, splitAttention: !!plan };
+      } catch (error) {
+        for (const h of hidden) h.restore();
+        if (error instanceof FatalError) throw error;
+        // Some graphs reject the extra nodes (unusual shapes, custom logits): score in JS instead.
+      }
+    }
+    embeddingHidden?.restore();
   }
   let session: ort.InferenceSession;
   try {
