@@ -6,7 +6,8 @@
  * Where the time went (issue 20, onnxruntime's profiler, GPT-2 small, loaded host, so shares only):
  *  - a decode step (50 rows, fixed cache of 65 slots): MatMul 64% of kernel time, Concat of past and
  *    new K/V into the present 18% (24 x ~10 MB per step, for a present only the new slot of which is
- *    kept), Q.K^T over all 65 slots 8%, TopK 1%, the head's gathers and slices 2%. Outside run():
+ *    kept; gone since the attention reads the past in place, src/models/onnx/graph-attention.ts),
+ *    Q.K^T over all 65 slots 8%, TopK 1%, the head's gathers and slices 2%. Outside run():
  *    touching the fresh 240 MB cache pool in the prefill tiling (~4% of a call), appending the new
  *    K/V (~2.5 ms a step), picking tokens (~0.3 ms).
  *  - a scoring pass: MatMul 70%, the head's log-softmax statistics 8% (six [positions, vocab]

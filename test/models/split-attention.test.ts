@@ -12,6 +12,7 @@ import { FixedCache } from '../../src/models/onnx/fixed-cache.js';
 import { newKvName } from '../../src/models/onnx/graph-head.js';
 import { planSplitAttention } from '../../src/models/onnx/graph-attention.js';
 import { HEAD } from '../../src/models/onnx/session.js';
+import { splitAttentionAgrees } from '../../src/models/onnx/split-check.js';
 import { gpt2FixtureWeights, writeGpt2Fixture, type Gpt2FixtureOptions } from '../fixtures/gpt2-fixture.js';
 import { gpt2Forward } from '../helpers/fixture-forward.js';
 import { incrementalLogprobs, maxAbsDiff } from './kv-helpers.js';
@@ -34,15 +35,15 @@ describe('split attention', () => {
   let plain: OpenedModel;
   beforeAll(async () => {
     await writeGpt2Fixture(dir, options);
-    split = await openModel(dir, { tokenBudget: 12 });
-    plain = await openModel(dir, { tokenBudget: 12, noSplitAttention: true });
+    split = await openModel(dir, { tokenBudget: 12, splitAttention: true });
+    plain = await openModel(dir, { tokenBudget: 12, splitAttention: false });
   });
   afterAll(async () => {
     await split?.close();
     await plain?.close();
   });
 
-  it('applies to the plain Concat pattern and not to a stacked past_N export', async () => {
+  it('applies to the plain Concat pattern, not to a stacked past_N export, and by default not to a model this small', async () => {
     expect(split.opened.splitAttention).toBe(true);
     expect(plain.opened.splitAttention).toBe(false);
     const onnx = readFileSync(join(dir, 'model.onnx'));
@@ -50,12 +51,16 @@ describe('split attention', () => {
     expect(planSplitAttention(onnx, presents)?.sites.map((s) => s.present)).toEqual(presents.map((p) => p.name));
     const stacked = join(root, 'stacked');
     await writeGpt2Fixture(stacked, { ...options, kvConvention: 'stacked' });
-    const model = await openModel(stacked);
+    const model = await openModel(stacked, { splitAttention: true });
+    // By default only a model whose sampling K/V budget is large takes it (open.ts SPLIT_FROM_KV_BUDGET).
+    const small = await openModel(dir);
     try {
+      expect(small.opened.splitAttention).toBe(false);
       expect(model.opened.splitAttention).toBe(false);
       expect(planSplitAttention(readFileSync(join(stacked, 'model.onnx')), [{ name: 'present_0', elemType: 1 }])).toBeUndefined();
     } finally {
       await model.close();
+      await small.close();
     }
   });
 
@@ -124,5 +129,23 @@ describe('split attention', () => {
     const o = { n: 12, maxNewTokens: 9, minNewTokens: 9, temperature: 1, topK: 20, seed: 5 };
     const prefix = [4, 10, 16, 22, 28];
     expect(await split.sampleIds(prefix, o)).toEqual(await plain.sampleIds(prefix, o));
+  });
+
+  it('the check at open passes on the fixture and refuses a split whose decode step disagrees with a whole pass', async () => {
+    expect(await splitAttentionAgrees(split.opened, split.vocabSize)).toBe(true);
+    expect(await splitAttentionAgrees(plain.opened, plain.vocabSize)).toBe(true);
+    // A decode step (a pass with a past) whose top logits come out shifted, as a wrong rewrite would give.
+    const session = split.opened.session as unknown as { run: (feeds: Record<string, { dims: readonly number[] }>, ...rest: unknown[]) => Promise<Record<string, { data: unknown }>> };
+    const run = session.run.bind(session);
+    session.run = async (feeds, ...rest) => {
+      const out = await run(feeds, ...rest);
+      if (feeds['past_key_values.0.key'].dims[2] > 0 && out[HEAD.topValues]) (out[HEAD.topValues].data as Float32Array)[0] += 0.01;
+      return out;
+    };
+    try {
+      expect(await splitAttentionAgrees(split.opened, split.vocabSize)).toBe(false);
+    } finally {
+      session.run = run;
+    }
   });
 });

@@ -3,22 +3,23 @@
  *
  * An export's attention builds `present = Concat(past, new)` along the length axis and runs
  * `Q x Transpose(present)` and `probs x present`. onnxruntime runs every node whatever is fetched,
- * so each decode step copied the whole cache into the present (onnxruntime's profiler: 18% of a
- * GPT-2-small step at 100 rows), and a long text's segment held its cache twice, once in contam's
- * fixed buffers and once in onnxruntime's present. Both products split over the concatenation:
+ * so each decode step copied the whole cache into the present (onnxruntime's profiler: 18% of the
+ * kernel time of a 50-row GPT-2-small step), and sampling held the cache twice, once in contam's
+ * fixed buffers and once in onnxruntime's presents. Both products split over the concatenation:
  *
  *   Q x T(Concat(P, X))   = Concat(Q x T(P), Q x T(X))             along the scores' last axis
  *   probs x Concat(P, X)  = probs[.., :|P|] x P + probs[.., |P|:] x X
  *
- * so the attention reads the past where it lies. The present itself is still built, but only when
- * a pass fetches it (`contam_presents`, an If), and the head's new-position and tail outputs are
+ * so the attention reads the past where it lies (buildSplit says on which passes). The present
+ * itself is still built, but only when a pass fetches it (`contam_presents`, an If), and the head's new-position and tail outputs are
  * taken from X, which holds exactly the positions they slice. Scores, softmax and masks between the
  * two products see the same tensors as before.
  *
  * Only the plain pattern is rewritten: a Concat of a past graph input and one other tensor on axis 2
  * of a rank-4 K/V, whose output is used only by Transpose(perm 0,1,3,2) -> MatMul (as B), MatMul
  * (as B) and Shape. Anything else (fused Attention ops, grouped-query K/V repeated before use, a
- * FusedMatMul) leaves that present as it was.
+ * FusedMatMul) leaves that present as it was, and a graph with If, Loop or Scan nodes (a merged
+ * decoder's branches) is left whole.
  */
 import { GraphBuilder } from '../../onnx/graph-builder.js';
 import { eachGraphEntry, graphValueNames, parseNode, type GraphNode } from './graph-edit.js';
@@ -80,6 +81,8 @@ function usesOf(name: string, consumers: Map<string, GraphNode[]>, outputs: Set<
 export function planSplitAttention(model: Bytes, presents: readonly { readonly name: string; readonly elemType: number }[]): SplitPlan | undefined {
   const nodes: GraphNode[] = [];
   eachGraphEntry(model, 1, (payload, at) => nodes.push(parseNode(payload, at)));
+  // A subgraph may read a present from the outer scope, where only top-level uses are rewritten.
+  if (nodes.some((n) => n.hasSubgraph)) return undefined;
   const inputs = new Set(graphValueNames(model, 11));
   const outputs = new Set(graphValueNames(model, 12));
   const consumers = new Map<string, GraphNode[]>();

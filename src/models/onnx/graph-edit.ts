@@ -42,12 +42,14 @@ export interface GraphNode {
   readonly ints: Readonly<Record<string, readonly number[]>>;
   /** Names of every attribute, of whatever type. */
   readonly attributes: readonly string[];
+  /** True when an attribute holds a subgraph (If, Loop, Scan), which may read any outer value. */
+  readonly hasSubgraph: boolean;
 }
 
 const text = (b: Bytes) => new TextDecoder().decode(b);
 const signed = (v: bigint) => Number(BigInt.asIntN(64, v));
 
-/** NodeProto: input 1, output 2, op_type 4, attribute 5 (name 1, i 3, ints 8), domain 7. */
+/** NodeProto: input 1, output 2, op_type 4, attribute 5 (name 1, i 3, g 6, ints 8, graphs 11), domain 7. */
 export function parseNode(bytes: Bytes, start: number): GraphNode {
   let op = '';
   let domain = '';
@@ -56,6 +58,7 @@ export function parseNode(bytes: Bytes, start: number): GraphNode {
   const int: Record<string, number> = {};
   const ints: Record<string, number[]> = {};
   const attributes: string[] = [];
+  let hasSubgraph = false;
   for (const f of readFields(bytes)) {
     if (f.field === 1 && f.bytes) inputs.push(text(f.bytes));
     if (f.field === 2 && f.bytes) outputs.push(text(f.bytes));
@@ -70,12 +73,13 @@ export function parseNode(bytes: Bytes, start: number): GraphNode {
       if (a.field === 3 && a.value !== undefined) value = signed(a.value);
       if (a.field === 8 && a.value !== undefined) list.push(signed(a.value));
       if (a.field === 8 && a.bytes) list.push(...packedVarints(a.bytes).map(signed));
+      if (a.field === 6 || a.field === 11) hasSubgraph = true;
     }
     attributes.push(name);
     if (value !== undefined) int[name] = value;
     if (list.length) ints[name] = list;
   }
-  return { start, op, domain, inputs, outputs, int, ints, attributes };
+  return { start, op, domain, inputs, outputs, int, ints, attributes, hasSubgraph };
 }
 
 /** Names declared in a GraphProto list of ValueInfoProto (input 11, output 12). */

@@ -8,6 +8,7 @@ import { sampleContinuations } from './sampling.js';
 import { KvBuffers } from './kv-buffers.js';
 import { firstNonFinite, scoreSequences } from './scoring.js';
 import { openSession, type OpenedSession } from './session.js';
+import { splitAttentionAgrees } from './split-check.js';
 import { loadTokenizer } from '../tokenizer.js';
 import { ModelOutputError } from '../backend.js';
 import type { LanguageModel, SampleOptions, TokenScores, Tokenizer } from '../types.js';
@@ -20,8 +21,11 @@ export interface OpenOptions {
   readonly tokenBudget?: number;
   /** Disable the in-graph scoring head (JS log-softmax instead); for comparisons. */
   readonly noHead?: boolean;
-  /** Keep the export's own attention over Concat(past, new) (graph-attention.ts); for comparisons. */
-  readonly noSplitAttention?: boolean;
+  /**
+   * Attention that reads the past in place (graph-attention.ts): true or false forces it; by default
+   * only where a sampling batch's K/V budget is at least SPLIT_FROM_KV_BUDGET.
+   */
+  readonly splitAttention?: boolean;
   /** Most bytes of K/V cache one sampling batch holds; default half the weight files, at least 32 MiB. */
   readonly kvBudget?: number;
   /** onnxruntime's intra-op threads; default every core. */
@@ -60,6 +64,16 @@ function specialIds(files: ModelFiles) {
   };
 }
 
+/**
+ * The split attention saves onnxruntime's copy of a decode batch's cache (up to the K/V budget) and
+ * costs a few MB of arena in long-text scoring, where its Ifs run the export's products. Measured on
+ * gpt2-mini (budget 32 MiB; 2026-12-07, 2 vCPUs): 100-row sampling from a 480-token prefix peaked
+ * 9 MB lower and 14% faster, scoring twelve 959-token texts peaked 6-11 MB higher, and the audit of
+ * the two longest MMLU items with it as both models 17-23 MB higher (480 and 482 -> 503 and 499 MB),
+ * past that pair's memory limit. On GPT-2 small (budget 249 MB) 100-row sampling peaked 223 MB lower.
+ */
+export const SPLIT_FROM_KV_BUDGET = 64 * 2 ** 20;
+
 export async function openModel(spec: string, options: OpenOptions = {}): Promise<OpenedModel> {
   const files = resolveModel(spec, options.dtype);
   const where = `model ${spec}`;
@@ -68,11 +82,20 @@ export async function openModel(spec: string, options: OpenOptions = {}): Promis
     if (!files.tokenizerPath) throw new FatalError(`${where}: no tokenizer.json in ${files.dir}; contam needs the tokenizer the model was trained with`);
     tokenizer = loadTokenizer(files.tokenizerPath, files.tokenizerConfigPath, specialIds(files));
   }
-  const opened = await openSession(files.onnxPath, where, !options.noHead, options.threads, !options.noSplitAttention);
   const weightBytes = [files.onnxPath, ...files.externalData].reduce((sum, p) => sum + statSync(p).size, 0);
+  // A model's sampling batches may hold K/V cache worth half its weights (twice over, counting
+  // onnxruntime's copy unless the attention is split): the audit then stays near 1.5x the files, and
+  // GPT-2 small still samples 40 rows of a short prefix per batch, as fast as 100 (bench/).
+  const kvBudget = options.kvBudget ?? Math.max(32 * 2 ** 20, Math.floor(weightBytes / 2));
+  const split = options.splitAttention ?? kvBudget >= SPLIT_FROM_KV_BUDGET;
+  let opened = await openSession(files.onnxPath, where, !options.noHead, options.threads, split);
   const config = readOptionalJson(files.dir, 'config.json');
   const vocab = opened.signature.vocab ?? numberAt(config, 'vocab_size');
   if (vocab === undefined) throw new FatalError(`${where}: the logits shape and config.json do not say the vocabulary size`);
+  if (!(await splitAttentionAgrees(opened, vocab))) {
+    await opened.session.release();
+    opened = await openSession(files.onnxPath, where, !options.noHead, options.threads, false);
+  }
   if (tokenizer && tokenizer.vocabSize > vocab) {
     await opened.session.release();
     throw new FatalError(
@@ -119,11 +142,8 @@ export async function openModel(spec: string, options: OpenOptions = {}): Promis
     if (!tokenizer) throw new Error('model opened without a tokenizer');
     return tokenizer;
   };
-  // A model's sampling batches may hold K/V cache worth half its weights (twice over, counting
-  // onnxruntime's copy): the audit then stays near 1.5x the files, and GPT-2 small still samples
-  // 40 rows of a short prefix per batch, as fast as 100 (bench/).
   const kvPool = new KvBuffers();
-  const sampler = { eosId, vocab, kvBudget: options.kvBudget ?? Math.max(32 * 2 ** 20, Math.floor(weightBytes / 2)), tokenBudget: scoring.tokenBudget, kvPool };
+  const sampler = { eosId, vocab, kvBudget, tokenBudget: scoring.tokenBudget, kvPool };
   const sampleIds = (prefix: readonly number[], o: SampleOptions) => sampleContinuations(opened, sampler, prefix, o);
 
   return {
