@@ -109,6 +109,14 @@ export class FixedCache {
   }
 }
 
+/** Whether two passes' top-k logits agree, within what the K/V's float type allows (relative above 1). */
+export function sameTopLogits(a: ort.InferenceSession.ReturnType, b: ort.InferenceSession.ReturnType, kv: KvSpec): boolean {
+  const x = a[HEAD.topValues].data as Float32Array;
+  const y = b[HEAD.topValues].data as Float32Array;
+  const tolerance = kv.dtype === 'float16' ? 2e-2 : 1e-4;
+  return x.length === y.length && x.every((v, i) => Math.abs(v - y[i]) <= tolerance * Math.max(1, Math.abs(v)));
+}
+
 const verdicts = new WeakMap<OpenedSession, boolean>();
 
 /** Whether one decode step through a fixed-capacity cache equals the ordinary step on this graph. */
@@ -128,10 +136,7 @@ export async function fixedCacheWorks(s: OpenedSession, vocab: number): Promise<
       const plain = await forward(s, { ids: [[next]], mask: [[1, 1, 1, 1]], past: presents, topK: k, fetch: [HEAD.topValues] });
       const cache = FixedCache.fromPrefill(kv, presents, 1, 6);
       const fast = await forward(s, { ids: [[next]], mask: [cache.maskRow()], past: cache.tensors, topK: k, fetch: [HEAD.topValues] });
-      const a = plain[HEAD.topValues].data as Float32Array;
-      const b = fast[HEAD.topValues].data as Float32Array;
-      const tolerance = kv.dtype === 'float16' ? 2e-2 : 1e-4;
-      ok = a.length === b.length && Array.from(a).every((x, i) => Math.abs(x - b[i]) <= tolerance * Math.max(1, Math.abs(x)));
+      ok = sameTopLogits(plain, fast, kv);
     } catch {
       ok = false;
     }

@@ -7,6 +7,7 @@
  * numbers.
  */
 import { forward } from './forward.js';
+import { sameTopLogits } from './fixed-cache.js';
 import { HEAD, type OpenedSession } from './session.js';
 
 /** Whether the split decode step equals the whole pass on this session (always true without a split). */
@@ -21,10 +22,7 @@ export async function splitAttentionAgrees(s: OpenedSession, vocab: number): Pro
     const pre = await forward(s, { ids: [prefix], mask: [prefix.map(() => 1)], topK: k, fetch: kv.presentNames });
     const past = kv.presentNames.map((n) => pre[n]);
     const step = await forward(s, { ids: [tokens.slice(-1)], mask: [tokens.map(() => 1)], past, topK: k, fetch: [HEAD.topValues] });
-    const a = whole[HEAD.topValues].data as Float32Array;
-    const b = step[HEAD.topValues].data as Float32Array;
-    const tolerance = kv.dtype === 'float16' ? 2e-2 : 1e-4;
-    return a.length === b.length && Array.from(a).every((x, i) => Math.abs(x - b[i]) <= tolerance * Math.max(1, Math.abs(x)));
+    return sameTopLogits(whole, step, kv);
   } catch {
     return false;
   }
