@@ -11,8 +11,8 @@
  *   probs x Concat(P, X)  = probs[.., :|P|] x P + probs[.., |P|:] x X
  *
  * so the attention reads the past where it lies (buildSplit says on which passes). The present
- * itself is still built, but only when a pass fetches it (`contam_presents`, an If), and the head's new-position and tail outputs are
- * taken from X, which holds exactly the positions they slice. Scores, softmax and masks between the
+ * itself is still built, but only when a pass fetches it (`contam_presents`, an If), and the head's
+ * new-position and tail outputs are taken from X, which holds exactly the positions they slice. Scores, softmax and masks between the
  * two products see the same tensors as before.
  *
  * Only the plain pattern is rewritten: a Concat of a past graph input and one other tensor on axis 2
@@ -124,18 +124,17 @@ function branch(name: string, elemType: number, make: (b: GraphBuilder) => strin
  * head where Concat(P, X) copies [past + new, head_dim] of K and of V, so it pays when a pass adds
  * fewer positions than a head is wide: a decode step (1 new position) takes the split; a scoring
  * pass, a prefill or a long text's segment (hundreds of new positions; with no past, Concat(empty,
- * X) only copies X) keeps the export's own products on a Concat that lives inside the branch, freed
- * when the branch ends instead of held as a graph output to the end of the pass. (Splitting every
- * pass made scoring 10-13% slower.)
+ * X) only copies X) keeps the export's own products, on a Concat that is an intermediate of the
+ * branch rather than a graph output. (Splitting every pass made scoring 10-13% slower.)
  */
 function buildSplit(g: GraphBuilder, found: readonly { site: SplitSite; uses: Uses }[]): void {
   const name = (i: number, what: string) => `contam/split_${i}_${what}`;
   const ints = (n: string, values: readonly number[]) => g.op('Constant', [], { value: { tensor: { data: BigInt64Array.from(values, BigInt), dims: [values.length] } } }, n);
   const lengthAxis = ints('contam/split_length_axis', [LENGTH_AXIS]);
   const lengthEnd = ints('contam/split_length_end', [LENGTH_AXIS + 1]);
-  ints('contam/split_last_axis', [-1]);
+  const lastAxis = ints('contam/split_last_axis', [-1]);
   const zero = ints('contam/split_zero', [0]);
-  ints('contam/split_end', [2 ** 53]);
+  const end = ints('contam/split_end', [2 ** 53]);
   const lengthAttr = { axis: { int: LENGTH_AXIS } };
   const lengthOnly = ints('contam/split_length_only', [0, 0, 1, 0]);
   const perm = { perm: { ints: KEY_PERM } };
@@ -145,7 +144,7 @@ function buildSplit(g: GraphBuilder, found: readonly { site: SplitSite; uses: Us
     const pastLength = g.op('Slice', [shapePast, lengthAxis, lengthEnd], {}, name(i, 'past_length'));
     const shapeFresh = g.op('Shape', [fresh], {}, name(i, 'fresh_shape'));
     const freshLength = g.op('Slice', [shapeFresh, lengthAxis, lengthEnd], {}, name(i, 'fresh_length'));
-    const width = g.op('Slice', [shapeFresh, lengthEnd, 'contam/split_end'], {}, name(i, 'head_width'));
+    const width = g.op('Slice', [shapeFresh, lengthEnd, end], {}, name(i, 'head_width'));
     const few = g.op('Less', [freshLength, width], {}, name(i, 'few_new'));
     const useSplit = g.op('And', [g.op('Greater', [pastLength, zero], {}, name(i, 'has_past')), few], {}, name(i, 'split'));
     const ifSplit = (output: string, what: string, split: (b: GraphBuilder, n: (x: string) => string) => string, plain: (b: GraphBuilder, n: (x: string) => string) => string) => {
@@ -173,8 +172,8 @@ function buildSplit(g: GraphBuilder, found: readonly { site: SplitSite; uses: Us
         m.outputs[0],
         `context${v}`,
         (b, n) => {
-          const onPast = b.op('Slice', [probs, 'contam/split_zero', pastLength, 'contam/split_last_axis'], {}, n('probs_past'));
-          const onFresh = b.op('Slice', [probs, pastLength, 'contam/split_end', 'contam/split_last_axis'], {}, n('probs_fresh'));
+          const onPast = b.op('Slice', [probs, zero, pastLength, lastAxis], {}, n('probs_past'));
+          const onFresh = b.op('Slice', [probs, pastLength, end, lastAxis], {}, n('probs_fresh'));
           return b.op('Add', [b.op('MatMul', [onPast, past], {}, n('past')), b.op('MatMul', [onFresh, fresh], {}, n('fresh'))], {}, n('context'));
         },
         (b, n) => b.op('MatMul', [probs, b.op('Concat', [past, fresh], lengthAttr, n('whole'))], {}, n('context')),
@@ -185,19 +184,19 @@ function buildSplit(g: GraphBuilder, found: readonly { site: SplitSite; uses: Us
   g.node(
     'If',
     [PRESENTS_INPUT],
-    { then_branch: { graph: presentsBranch(found, true) }, else_branch: { graph: presentsBranch(found, false) } },
+    { then_branch: { graph: presentsBranch(found, true, zero, lengthAxis) }, else_branch: { graph: presentsBranch(found, false, zero, lengthAxis) } },
     found.map((f) => f.site.present),
   );
   g.input(PRESENTS_INPUT, 'bool', [1]);
 }
 
 /** The presents as the export built them, or empty (a slice of nothing of X, in X's type). */
-function presentsBranch(found: readonly { site: SplitSite }[], build: boolean): GraphBuilder {
+function presentsBranch(found: readonly { site: SplitSite }[], build: boolean, zero: string, lengthAxis: string): GraphBuilder {
   const g = new GraphBuilder({ name: build ? 'contam_presents' : 'contam_no_presents', nodeName: (_, o) => `contam/${o[0]}` });
   found.forEach(({ site }, i) => {
     const out = build
       ? g.op('Concat', [site.past, site.fresh], { axis: { int: LENGTH_AXIS } }, `contam/present_${i}`)
-      : g.op('Slice', [site.fresh, 'contam/split_zero', 'contam/split_zero', 'contam/split_length_axis'], {}, `contam/no_present_${i}`);
+      : g.op('Slice', [site.fresh, zero, zero, lengthAxis], {}, `contam/no_present_${i}`);
     g.output(out, site.elemType, ['contam_kv_b', 'contam_kv_h', 'contam_kv_l', 'contam_kv_d']);
   });
   return g;
