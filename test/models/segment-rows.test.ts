@@ -18,15 +18,17 @@ describe('rows per segment of a long window', () => {
   it('a segment pass holds no more than a short pass: head rows give way to the cache of the window', () => {
     expect(kvBytesPerToken(gpt2Small)).toBe(73_728);
     const vocab = 50257;
-    const headBytes = (rows: number) => 4 * rows * vocab * 4;
-    for (const length of [200, 500, 1000]) {
-      const rows = segmentRows(length, 166, vocab, gpt2Small);
-      expect(rows).toBeLessThan(166);
-      expect(headBytes(rows) + length * kvBytesPerToken(gpt2Small)).toBeLessThanOrEqual(headBytes(166));
+    const headBytes = (rows: number) => 1.5 * rows * vocab * 4;
+    for (const length of [200, 300]) {
+      const rows = segmentRows(length, 256, vocab, gpt2Small);
+      expect(rows).toBeLessThan(256);
+      expect(headBytes(rows) + length * kvBytesPerToken(gpt2Small)).toBeLessThanOrEqual(headBytes(256));
       // Equal segments: the last one is not a short remainder.
       expect(Math.ceil(length / rows) * rows - length).toBeLessThan(Math.ceil(length / rows));
     }
-    expect(segmentRows(1000, 166, vocab, gpt2Small)).toBe(72);
+    expect(segmentRows(300, 256, vocab, gpt2Small)).toBe(150);
+    // The window's cache alone outweighs a short pass: a quarter of the budget.
+    expect(segmentRows(1000, 256, vocab, gpt2Small)).toBe(63);
   });
 
   it('never drops below a quarter of the budget, however long the cache', () => {

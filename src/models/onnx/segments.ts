@@ -53,18 +53,20 @@ export function segmentLength(length: number, budget: number): number {
 }
 
 /**
- * [positions, vocab] float tensors a segment's cache is weighed against: what a scoring pass held
- * when the head kept its intermediates whole. The chunked head (graph-head.ts) holds about one and a
- * half, so segments now keep more rows than memory alone would ask: fewer passes per long window.
+ * [positions, vocab] float tensors a scoring pass holds: its logits and about half a tensor more
+ * for the chunked head's intermediates (graph-head.ts statsBranch).
  */
-const HEAD_TENSORS = 4;
+const HEAD_TENSORS = 1.5;
 
 /**
  * New tokens per pass for a window of `length` tokens scored in segments. A short window's pass holds
- * the head's tensors for `budget` positions; a segment's pass also holds onnxruntime's concatenated
- * cache of the whole window, so it takes fewer rows, until both fit in what a short pass takes (at
- * least a quarter of the budget). On GPT-2 small a 1,000-token window then goes in 72-token segments
- * instead of 143: its passes took 200 MB more memory instead of 250-310, at 4% of the window's time.
+ * the head's tensors for `budget` positions. A long window holds besides its whole cache (in JS for
+ * slots, in onnxruntime's presents otherwise) for all its passes, so its segments take fewer rows,
+ * until cache and pass fit in what a short pass takes (at least a quarter of the budget). Measured on
+ * GPT-2 small (2026-12-07, 2 vCPUs, budget 256, one 1,024-token window): 147-row segments (the rows
+ * when the head was counted as 4 tensors) peaked 25-33 MB higher than 64-row ones, which took
+ * 8-26% longer per window (each pass copies the whole cache into onnxruntime's presents); gpt2-mini
+ * (959 tokens, 107 against 64 rows): 8-12 MB lower for 2-8% longer.
  */
 export function segmentRows(length: number, budget: number, vocab: number, kv: KvSpec): number {
   const rows = Math.floor(budget - (length * kvBytesPerToken(kv)) / (HEAD_TENSORS * vocab * 4));
