@@ -43,7 +43,7 @@ describe('split attention', () => {
     await plain?.close();
   });
 
-  it('applies to the plain Concat pattern, not to a stacked past_N export, and by default not to a model this small', async () => {
+  it('applies by default to the plain Concat pattern, however small the model, and not to a stacked past_N export', async () => {
     expect(split.opened.splitAttention).toBe(true);
     expect(plain.opened.splitAttention).toBe(false);
     const onnx = readFileSync(join(dir, 'model.onnx'));
@@ -52,10 +52,10 @@ describe('split attention', () => {
     const stacked = join(root, 'stacked');
     await writeGpt2Fixture(stacked, { ...options, kvConvention: 'stacked' });
     const model = await openModel(stacked, { splitAttention: true });
-    // By default only a model whose sampling K/V budget is large takes it (open.ts SPLIT_FROM_KV_BUDGET).
+    // On by default wherever the pattern is found, however small the model.
     const small = await openModel(dir);
     try {
-      expect(small.opened.splitAttention).toBe(false);
+      expect(small.opened.splitAttention).toBe(true);
       expect(model.opened.splitAttention).toBe(false);
       expect(planSplitAttention(readFileSync(join(stacked, 'model.onnx')), [{ name: 'present_0', elemType: 1 }])).toBeUndefined();
     } finally {

@@ -21,10 +21,7 @@ export interface OpenOptions {
   readonly tokenBudget?: number;
   /** Disable the in-graph scoring head (JS log-softmax instead); for comparisons. */
   readonly noHead?: boolean;
-  /**
-   * Attention that reads the past in place (graph-attention.ts): true or false forces it; by default
-   * only where a sampling batch's K/V budget is at least SPLIT_FROM_KV_BUDGET.
-   */
+  /** Attention that reads the past in place (graph-attention.ts) where the export allows; default on. */
   readonly splitAttention?: boolean;
   /** Most bytes of K/V cache one sampling batch holds; default half the weight files, at least 32 MiB. */
   readonly kvBudget?: number;
@@ -64,16 +61,6 @@ function specialIds(files: ModelFiles) {
   };
 }
 
-/**
- * The split attention saves onnxruntime's copy of a decode batch's cache (up to the K/V budget) and
- * costs a few MB of arena in long-text scoring, where its Ifs run the export's products. Measured on
- * gpt2-mini (budget 32 MiB; 2026-12-07, 2 vCPUs): 100-row sampling from a 480-token prefix peaked
- * 9 MB lower and 14% faster, scoring twelve 959-token texts peaked 6-11 MB higher, and the audit of
- * the two longest MMLU items with it as both models 17-23 MB higher (480 and 482 -> 503 and 499 MB),
- * past that pair's memory limit. On GPT-2 small (budget 249 MB) 100-row sampling peaked 223 MB lower.
- */
-export const SPLIT_FROM_KV_BUDGET = 64 * 2 ** 20;
-
 export async function openModel(spec: string, options: OpenOptions = {}): Promise<OpenedModel> {
   const files = resolveModel(spec, options.dtype);
   const where = `model ${spec}`;
@@ -87,8 +74,12 @@ export async function openModel(spec: string, options: OpenOptions = {}): Promis
   // onnxruntime's copy unless the attention is split): the audit then stays near 1.5x the files, and
   // GPT-2 small still samples 40 rows of a short prefix per batch, as fast as 100 (bench/).
   const kvBudget = options.kvBudget ?? Math.max(32 * 2 ** 20, Math.floor(weightBytes / 2));
-  const split = options.splitAttention ?? kvBudget >= SPLIT_FROM_KV_BUDGET;
-  let opened = await openSession(files.onnxPath, where, !options.noHead, options.threads, split);
+  // The split attention saves onnxruntime's copy of a decode batch's cache and costs a few MB of
+  // arena where long texts are scored (its Ifs), so it was first kept to models whose K/V budget is
+  // at least 64 MiB. With segments sized for the window's cache (segments.ts) it pays for a small
+  // model too: gpt2-mini as both models of the two-longest-MMLU-items audit peaked at 467-471 MB
+  // with it and 492 MB without (2026-12-07, 2 vCPUs), at the same scoring and sampling speed.
+  let opened = await openSession(files.onnxPath, where, !options.noHead, options.threads, options.splitAttention ?? true);
   const config = readOptionalJson(files.dir, 'config.json');
   const vocab = opened.signature.vocab ?? numberAt(config, 'vocab_size');
   if (vocab === undefined) throw new FatalError(`${where}: the logits shape and config.json do not say the vocabulary size`);
