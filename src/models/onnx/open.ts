@@ -74,12 +74,13 @@ export async function openModel(spec: string, options: OpenOptions = {}): Promis
   // onnxruntime's copy unless the attention is split): the audit then stays near 1.5x the files, and
   // GPT-2 small still samples 40 rows of a short prefix per batch, as fast as 100 (bench/).
   const kvBudget = options.kvBudget ?? Math.max(32 * 2 ** 20, Math.floor(weightBytes / 2));
-  // The split attention saves onnxruntime's copy of a decode batch's cache and costs a few MB of
-  // arena where long texts are scored (its Ifs), so it was first kept to models whose K/V budget is
-  // at least 64 MiB. With segments sized for the window's cache (segments.ts) it pays for a small
-  // model too: gpt2-mini as both models of the two-longest-MMLU-items audit peaked at 467-471 MB
-  // with it and 492 MB without (2026-12-07, 2 vCPUs), at the same scoring and sampling speed.
-  let opened = await openSession(files.onnxPath, where, !options.noHead, options.threads, options.splitAttention ?? true);
+  // The split attention (on unless options.splitAttention is false) saves onnxruntime's copy of a
+  // decode batch's cache and costs a few MB of arena where long texts are scored (its Ifs), so it was
+  // first kept to models whose K/V budget is at least 64 MiB. With segments sized for the window's
+  // cache (segments.ts) it pays for a small model too: gpt2-mini as both models of the
+  // two-longest-MMLU-items audit peaked at 467-471 MB with it and 492 MB without (2026-12-07, 2
+  // vCPUs), and its 100-row sampling ran 35% faster in the bench.
+  let opened = await openSession(files.onnxPath, where, !options.noHead, options.threads, options.splitAttention);
   const config = readOptionalJson(files.dir, 'config.json');
   const vocab = opened.signature.vocab ?? numberAt(config, 'vocab_size');
   if (vocab === undefined) throw new FatalError(`${where}: the logits shape and config.json do not say the vocabulary size`);
