@@ -14,7 +14,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { eachGraphEntry, parseNode, type GraphNode } from './graph-edit.js';
-import { packedVarints, readFields, type Bytes } from './protobuf-wire.js';
+import { packedVarints, readFields, utf8, type Bytes } from './protobuf-wire.js';
 
 const FLOAT = 1;
 const FLOAT16 = 10;
@@ -31,8 +31,6 @@ export interface EmbeddingSite {
   readonly file: string;
   readonly offset: number;
 }
-
-const text = (b: Bytes) => new TextDecoder().decode(b);
 
 interface InitializerInfo {
   readonly dims: number[];
@@ -52,14 +50,14 @@ function parseInitializer(bytes: Bytes, base: number): { name: string; info: Ini
     if (f.field === 1 && f.value !== undefined) dims.push(Number(f.value));
     if (f.field === 1 && f.bytes) dims.push(...packedVarints(f.bytes).map(Number));
     if (f.field === 2 && f.value !== undefined) type = Number(f.value);
-    if (f.field === 8 && f.bytes) name = text(f.bytes);
+    if (f.field === 8 && f.bytes) name = utf8(f.bytes);
     if (f.field === 9 && f.bytes) rawAt = base + f.bytes.byteOffset;
     if (f.field === 13 && f.bytes) {
       let key = '';
       let value = '';
       for (const e of readFields(f.bytes)) {
-        if (e.field === 1 && e.bytes) key = text(e.bytes);
-        if (e.field === 2 && e.bytes) value = text(e.bytes);
+        if (e.field === 1 && e.bytes) key = utf8(e.bytes);
+        if (e.field === 2 && e.bytes) value = utf8(e.bytes);
       }
       external[key] = value;
     }

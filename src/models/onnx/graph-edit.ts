@@ -3,7 +3,7 @@
  * one-byte tag to a field number GraphProto reserves (3), which every parser skips. A graph of
  * any size is edited without a copy, and `restore` puts the byte back.
  */
-import { packedVarints, readFields, type Bytes } from './protobuf-wire.js';
+import { packedVarints, readFields, utf8, type Bytes } from './protobuf-wire.js';
 
 const NODE_TAG = (1 << 3) | 2; // GraphProto.node, length-delimited
 const HIDDEN_TAG = (3 << 3) | 2; // a field number GraphProto reserves
@@ -46,7 +46,6 @@ export interface GraphNode {
   readonly hasSubgraph: boolean;
 }
 
-const text = (b: Bytes) => new TextDecoder().decode(b);
 const signed = (v: bigint) => Number(BigInt.asIntN(64, v));
 
 /** NodeProto: input 1, output 2, op_type 4, attribute 5 (name 1, i 3, g 6, ints 8, graphs 11), domain 7. */
@@ -60,16 +59,16 @@ export function parseNode(bytes: Bytes, start: number): GraphNode {
   const attributes: string[] = [];
   let hasSubgraph = false;
   for (const f of readFields(bytes)) {
-    if (f.field === 1 && f.bytes) inputs.push(text(f.bytes));
-    if (f.field === 2 && f.bytes) outputs.push(text(f.bytes));
-    if (f.field === 4 && f.bytes) op = text(f.bytes);
-    if (f.field === 7 && f.bytes) domain = text(f.bytes);
+    if (f.field === 1 && f.bytes) inputs.push(utf8(f.bytes));
+    if (f.field === 2 && f.bytes) outputs.push(utf8(f.bytes));
+    if (f.field === 4 && f.bytes) op = utf8(f.bytes);
+    if (f.field === 7 && f.bytes) domain = utf8(f.bytes);
     if (f.field !== 5 || !f.bytes) continue;
     let name = '';
     let value: number | undefined;
     const list: number[] = [];
     for (const a of readFields(f.bytes)) {
-      if (a.field === 1 && a.bytes) name = text(a.bytes);
+      if (a.field === 1 && a.bytes) name = utf8(a.bytes);
       if (a.field === 3 && a.value !== undefined) value = signed(a.value);
       if (a.field === 8 && a.value !== undefined) list.push(signed(a.value));
       if (a.field === 8 && a.bytes) list.push(...packedVarints(a.bytes).map(signed));
@@ -86,7 +85,7 @@ export function parseNode(bytes: Bytes, start: number): GraphNode {
 export function graphValueNames(model: Bytes, field: 11 | 12): string[] {
   const names: string[] = [];
   eachGraphEntry(model, field, (payload) => {
-    for (const f of readFields(payload)) if (f.field === 1 && f.bytes) names.push(text(f.bytes));
+    for (const f of readFields(payload)) if (f.field === 1 && f.bytes) names.push(utf8(f.bytes));
   });
   return names;
 }

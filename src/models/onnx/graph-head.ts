@@ -19,7 +19,7 @@
  */
 import { GraphBuilder, type TensorData } from '../../onnx/graph-builder.js';
 import { DataType, encodeGraphPatch } from '../../onnx/proto.js';
-import { readFields, type Bytes } from './protobuf-wire.js';
+import { readFields, utf8, type Bytes } from './protobuf-wire.js';
 import type { SplitPlan } from './graph-attention.js';
 
 export const HEAD = {
@@ -42,7 +42,7 @@ export function defaultOpset(model: Bytes): number | undefined {
     let domain = '';
     let version: number | undefined;
     for (const g of readFields(f.bytes)) {
-      if (g.field === 1 && g.bytes) domain = new TextDecoder().decode(g.bytes);
+      if (g.field === 1 && g.bytes) domain = utf8(g.bytes);
       if (g.field === 2 && g.value !== undefined) version = Number(g.value);
     }
     if (domain === '' || domain === 'ai.onnx') return version;

@@ -1,5 +1,5 @@
 /** Reads a model's declared graph outputs straight from the protobuf, without loading weights. */
-import { readFields, type Bytes } from './protobuf-wire.js';
+import { readFields, utf8, type Bytes } from './protobuf-wire.js';
 
 export interface DeclaredOutput {
   readonly name: string;
@@ -8,14 +8,12 @@ export interface DeclaredOutput {
   readonly dims: readonly (number | string)[];
 }
 
-const text = (b: Bytes) => new TextDecoder().decode(b);
-
 function parseValueInfo(buf: Bytes): DeclaredOutput {
   let name = '';
   let elemType: number | undefined;
   const dims: (number | string)[] = [];
   for (const f of readFields(buf)) {
-    if (f.field === 1 && f.bytes) name = text(f.bytes);
+    if (f.field === 1 && f.bytes) name = utf8(f.bytes);
     if (f.field !== 2 || !f.bytes) continue;
     for (const t of readFields(f.bytes)) {
       if (t.field !== 1 || !t.bytes) continue;
@@ -27,7 +25,7 @@ function parseValueInfo(buf: Bytes): DeclaredOutput {
           let dim: number | string = '?';
           for (const v of readFields(d.bytes)) {
             if (v.field === 1 && v.value !== undefined) dim = Number(v.value);
-            if (v.field === 2 && v.bytes) dim = text(v.bytes);
+            if (v.field === 2 && v.bytes) dim = utf8(v.bytes);
           }
           dims.push(dim);
         }

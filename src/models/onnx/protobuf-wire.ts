@@ -65,3 +65,6 @@ export function packedVarints(buf: Bytes): bigint[] {
   }
   return out;
 }
+
+/** A string field's bytes (protobuf strings are UTF-8). */
+export const utf8 = (b: Bytes): string => new TextDecoder().decode(b);
