@@ -12,8 +12,8 @@
  *
  * so the attention reads the past where it lies (buildSplit says on which passes). The present
  * itself is still built, but only when a pass fetches it (`contam_presents`, an If), and the head's
- * new-position and tail outputs are taken from X, which holds exactly the positions they slice. Scores, softmax and masks between the
- * two products see the same tensors as before.
+ * new-position and tail outputs are taken from X, which holds exactly the positions they slice.
+ * Scores, softmax and masks between the two products see the same tensors as before.
  *
  * Only the plain pattern is rewritten: a Concat of a past graph input and one other tensor on axis 2
  * of a rank-4 K/V, whose output is used only by Transpose(perm 0,1,3,2) -> MatMul (as B), MatMul

@@ -8,8 +8,8 @@
  * split attention of graph-attention.ts a decode step holds only its new position there). For a
  * long text that is hundreds of MB even for a small model, so the rows go in batches that keep the
  * cache within a budget (a graph without a cache re-feeds whole rows: its batches keep rows x length
- * within the token budget instead). Every row draws from its own seeded stream, so how the rows are batched never
- * changes what is sampled.
+ * within the token budget instead). Every row draws from its own seeded stream, so how the rows are
+ * batched never changes what is sampled.
  */
 import { derivedRandom } from '../../util/random.js';
 import { asFloat32 } from './half.js';
