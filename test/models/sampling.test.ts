@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forward } from '../../src/models/onnx/forward.js';
 import { openModel, type OpenedModel } from '../../src/models/onnx/open.js';
-import { rowsPerBatch, sampleContinuations } from '../../src/models/onnx/sampling.js';
+import { pickToken, rowsPerBatch, sampleContinuations } from '../../src/models/onnx/sampling.js';
+import { seededRandom } from '../../src/util/random.js';
+import type { SampleOptions } from '../../src/models/types.js';
 import { kvBytesPerToken } from '../../src/models/onnx/signature.js';
 import { HEAD } from '../../src/models/onnx/session.js';
 import { hasSharedData, sharedDataNote, sharedPath } from '../helpers/shared-data.js';
@@ -141,5 +143,61 @@ describe('decoding through the fixed-capacity KV cache (new K/V only out of onnx
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
+  });
+});
+
+/** The sampling rule written plainly (arrays, slices, reduce): what pickToken must draw. */
+function pickPlain(ids: readonly number[], values: readonly number[], o: SampleOptions, banned: number | undefined, u: number): number {
+  const kept = ids.map((id, j) => [id, values[j]] as const).filter(([id]) => id !== banned);
+  const temperature = o.temperature ?? 1;
+  const limit = o.topK && o.topK > 0 ? o.topK : kept.length;
+  if (temperature <= 0 || limit === 1) return kept[0][0];
+  const top = kept.slice(0, Math.min(limit, kept.length));
+  const probs = top.map(([, l]) => Math.exp((l - top[0][1]) / temperature));
+  const total = probs.reduce((a, b) => a + b, 0);
+  let keep = probs.length;
+  let cumulative = 0;
+  for (let j = 0; (o.topP ?? 1) < 1 && j < probs.length; j++) {
+    cumulative += probs[j] / total;
+    if (cumulative >= (o.topP ?? 1)) {
+      keep = j + 1;
+      break;
+    }
+  }
+  let left = u * probs.slice(0, keep).reduce((a, b) => a + b, 0);
+  for (let j = 0; j < keep; j++) {
+    left -= probs[j];
+    if (left < 0) return top[j][0];
+  }
+  return top[keep - 1][0];
+}
+
+describe('pickToken (scratch buffers, no per-row arrays)', () => {
+  it('draws what the plain rule draws, over random candidates, temperatures, top-k, top-p and a banned id', () => {
+    const rng = seededRandom(7);
+    let checked = 0;
+    for (let trial = 0; trial < 2000; trial++) {
+      const k = 1 + Math.floor(rng() * 60);
+      const rows = 1 + Math.floor(rng() * 4);
+      // Descending logits per row, as TopK returns them; ids distinct within a row.
+      const values = new Float32Array(rows * k);
+      const ids = new Int32Array(rows * k);
+      for (let r = 0; r < rows; r++) {
+        let l = 10 * rng();
+        for (let j = 0; j < k; j++) {
+          l -= 3 * rng() * rng();
+          values[r * k + j] = l;
+          ids[r * k + j] = r * 1000 + j * 7 + 1;
+        }
+      }
+      const row = Math.floor(rng() * rows);
+      const o: SampleOptions = { n: 1, maxNewTokens: 1, temperature: [0, 0.5, 1, 1.7][trial % 4], topK: [0, 1, 5, 50][(trial >> 2) % 4], topP: [1, 0.9, 0.3][trial % 3] };
+      const banned = trial % 5 === 0 && k > 1 ? ids[row * k + Math.floor(rng() * k)] : undefined;
+      const u = rng();
+      const expected = pickPlain(Array.from(ids.subarray(row * k, (row + 1) * k)), Array.from(values.subarray(row * k, (row + 1) * k)), o, banned, u);
+      expect(pickToken({ values, ids, k }, row, o, banned, () => u)).toBe(expected);
+      checked++;
+    }
+    expect(checked).toBe(2000);
   });
 });
