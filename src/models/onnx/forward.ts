@@ -1,7 +1,6 @@
 /** One forward pass over a padded batch: builds every input the signature asks for. */
 import { lookupEmbeddings } from './embedding.js';
 import { PRESENTS_INPUT } from './graph-attention.js';
-import { noteTransientBytes } from './garbage.js';
 import { HEAD, ort, type Feeds, type OpenedSession } from './session.js';
 import type { IntType, KvSpec } from './signature.js';
 
@@ -101,9 +100,5 @@ export async function forward(s: OpenedSession, input: ForwardInput): Promise<or
     if (s.splitAttention) feeds[PRESENTS_INPUT] = new ort.Tensor('bool', Uint8Array.from([input.fetch.some((n) => sig.kv?.presentNames.includes(n)) ? 1 : 0]), [1]);
     if (s.embedding) feeds[HEAD.embeds] = lookupEmbeddings(s.embedding, input.ids);
   }
-  const out = await s.session.run(feeds, [...input.fetch]);
-  let bytes = (feeds[HEAD.embeds]?.data as ArrayBufferView | undefined)?.byteLength ?? 0;
-  for (const t of Object.values(out)) bytes += (t.data as ArrayBufferView).byteLength;
-  noteTransientBytes(bytes);
-  return out;
+  return s.session.run(feeds, [...input.fetch]);
 }
