@@ -1,14 +1,18 @@
 /**
  * How target and reference share the machine. An engine takes concurrent calls anyway, and a local
  * model beside a served one runs while the engine works. Two local models run one after the other,
- * each on every core, unless `onnx.sideBySide` asks for them side by side: each on half the cores,
- * one call at a time, two samples in flight, so the reference draws one sample's neighbours while the
- * target scores another's. Every call gets the batches it always had, so the numbers are the same
- * either way. Side by side is not the default because it lost where it was measured: on a quiet
- * 2-vCPU EPYC the paper workload (GPT-2-small target, smaller reference) took 121 s side by side
- * against 90 s one after the other (bench/results.md); the target's scoring went from 59 to 100 s and
- * the control's from 14 to 82 s, far worse than the halved thread count alone explains. With two
- * models of one size (gpt2-mini twice, bench --quick) it was 1.36x faster, so it stays a setting.
+ * each on every core, unless `onnx.sideBySide` asks for them side by side: each in its own worker
+ * thread on half the cores, one call at a time, two samples in flight, so the reference draws one
+ * sample's neighbours while the target scores another's. Every call gets the batches it always had,
+ * so the numbers are the same either way. The workers are what makes it side by side:
+ * onnxruntime-node computes a pass on the thread that calls `run`, so two models in one thread took
+ * turns, and this mode only halved their threads (CPU time 1.05 of wall time; models/onnx/worker-backend.ts).
+ * Measured on a 2-vCPU EPYC, twelve ARC items with 100 neighbours each: gpt2-mini as both models took
+ * 9.3-9.5 s side by side in workers, 12.0-13.0 s side by side in one thread, 10.7-10.8 s one after the
+ * other. It is still not the default: where the target's scoring dominates, as in the paper's shape
+ * (GPT-2-small target, gpt2-mini reference: three ARC items, 21.8 s one after the other, 29.0 s side
+ * by side), one core scores GPT-2 small 1.85x slower than two, and the reference has too little to
+ * do beside it.
  */
 import { availableParallelism } from 'node:os';
 import type { ModelBackend } from '../models/backend.js';
@@ -19,6 +23,8 @@ export interface SeatPlan {
   readonly sideBySide: boolean;
   /** onnxruntime threads for each local model; undefined: every core. */
   readonly threads?: number;
+  /** Two local models side by side: each in its own worker thread, so their passes really overlap. */
+  readonly workers: boolean;
 }
 
 interface SeatConfig {
@@ -32,7 +38,7 @@ export function planSeats(config: SeatConfig, cores = availableParallelism()): S
   const sideBySide = local < 2 || (config.onnx.sideBySide === true && cores >= 2);
   const shared = local === 2 && sideBySide ? Math.max(1, Math.floor(cores / 2)) : undefined;
   const threads = config.onnx.threads ?? shared;
-  return { sideBySide, ...(threads !== undefined ? { threads } : {}) };
+  return { sideBySide, workers: local === 2 && sideBySide, ...(threads !== undefined ? { threads } : {}) };
 }
 
 /** Samples in flight: an engine pair takes several; two local models side by side take two. */

@@ -42,15 +42,15 @@ describe('two local models side by side', () => {
 
   it('two local models one after the other unless asked; side by side, half the cores each; a served model always overlaps', () => {
     const local = { target: { path: 't' }, reference: { path: 'r' } };
-    expect(planSeats({ ...local, onnx: {} }, 2)).toEqual({ sideBySide: false });
-    expect(planSeats({ ...local, onnx: { sideBySide: true } }, 2)).toEqual({ sideBySide: true, threads: 1 });
-    expect(planSeats({ ...local, onnx: { sideBySide: true } }, 8)).toEqual({ sideBySide: true, threads: 4 });
-    expect(planSeats({ ...local, onnx: { sideBySide: false } }, 8)).toEqual({ sideBySide: false });
-    expect(planSeats({ ...local, onnx: { sideBySide: true } }, 1)).toEqual({ sideBySide: false });
-    expect(planSeats({ ...local, onnx: { sideBySide: true, threads: 3 } }, 8)).toEqual({ sideBySide: true, threads: 3 });
-    expect(planSeats({ ...local, onnx: { threads: 3 } }, 8)).toEqual({ sideBySide: false, threads: 3 });
-    expect(planSeats({ target: { url: 'http://127.0.0.1:1/v1' }, reference: { path: 'r' }, onnx: {} }, 2)).toEqual({ sideBySide: true });
-    expect(planSeats({ target: { url: 'http://127.0.0.1:1/v1' }, reference: { url: 'http://127.0.0.1:2/v1' }, onnx: { sideBySide: false } }, 1)).toEqual({ sideBySide: true });
+    expect(planSeats({ ...local, onnx: {} }, 2)).toEqual({ sideBySide: false, workers: false });
+    expect(planSeats({ ...local, onnx: { sideBySide: true } }, 2)).toEqual({ sideBySide: true, workers: true, threads: 1 });
+    expect(planSeats({ ...local, onnx: { sideBySide: true } }, 8)).toEqual({ sideBySide: true, workers: true, threads: 4 });
+    expect(planSeats({ ...local, onnx: { sideBySide: false } }, 8)).toEqual({ sideBySide: false, workers: false });
+    expect(planSeats({ ...local, onnx: { sideBySide: true } }, 1)).toEqual({ sideBySide: false, workers: false });
+    expect(planSeats({ ...local, onnx: { sideBySide: true, threads: 3 } }, 8)).toEqual({ sideBySide: true, workers: true, threads: 3 });
+    expect(planSeats({ ...local, onnx: { threads: 3 } }, 8)).toEqual({ sideBySide: false, workers: false, threads: 3 });
+    expect(planSeats({ target: { url: 'http://127.0.0.1:1/v1' }, reference: { path: 'r' }, onnx: {} }, 2)).toEqual({ sideBySide: true, workers: false });
+    expect(planSeats({ target: { url: 'http://127.0.0.1:1/v1' }, reference: { url: 'http://127.0.0.1:2/v1' }, onnx: { sideBySide: false } }, 1)).toEqual({ sideBySide: true, workers: false });
   });
 
   it('one call at a time per local model, in the order asked; two models run at once', async () => {

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { ModelBackend } from '../backend.js';
 import { openModel, type OpenOptions, type OpenedModel } from './open.js';
+import { openOnnxBackendInWorker } from './worker-backend.js';
 
 export interface OnnxOptions {
   /** transformers.js file variant: fp32, fp16, q8, ... */
@@ -13,6 +14,8 @@ export interface OnnxOptions {
   readonly threads?: number;
   /** Target and reference run at the same time, each on half the cores (audit/seats.ts; default false). */
   readonly sideBySide?: boolean;
+  /** Run the model in its own worker thread (worker-backend.ts): set for two local models side by side. */
+  readonly worker?: boolean;
 }
 
 export function onnxBackend(model: OpenedModel): ModelBackend {
@@ -53,5 +56,6 @@ function displayName(spec: string): string {
 }
 
 export async function openOnnxBackend(path: string, options: OnnxOptions = {}, extra: OpenOptions = {}): Promise<ModelBackend> {
+  if (options.worker) return openOnnxBackendInWorker(path, options);
   return onnxBackend(await openModel(path, { ...extra, dtype: options.dtype, batchSize: options.batchSize, threads: options.threads }));
 }
