@@ -11,6 +11,7 @@
  * within the token budget instead). Every row draws from its own seeded stream, so how the rows are
  * batched never changes what is sampled.
  */
+import { endianness } from 'node:os';
 import { derivedRandom } from '../../util/random.js';
 import { asFloat32 } from './half.js';
 import { forward } from './forward.js';
@@ -141,7 +142,7 @@ export function selectRows(t: ort.Tensor, batchAxis: number, rows: readonly numb
   return new ort.Tensor(t.type as 'float32', out as Float32Array, newDims);
 }
 
-const littleEndian = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+const littleEndian = endianness() === 'LE';
 
 /**
  * TopK's int64 indices as numbers. Reading a BigInt64Array makes a BigInt per element; token ids are
