@@ -21,6 +21,7 @@ import { GraphBuilder, type TensorData } from '../../onnx/graph-builder.js';
 import { DataType, encodeGraphPatch } from '../../onnx/proto.js';
 import { readFields, utf8, type Bytes } from './protobuf-wire.js';
 import type { SplitPlan } from './graph-attention.js';
+import type { CausalMaskPlan } from './graph-causal-mask.js';
 
 export const HEAD = {
   targetIds: 'contam_target_ids',
@@ -58,6 +59,8 @@ export interface HeadOptions {
   readonly presents?: readonly { readonly name: string; readonly lengthAxis: number; readonly elemType: number; readonly rank: number }[];
   /** Attention rewritten to read the past in place (graph-attention.ts); its presents' new positions come from its X. */
   readonly split?: SplitPlan;
+  /** The export's causal triangle made to hold after a past (graph-causal-mask.ts). */
+  readonly causalMask?: CausalMaskPlan;
   /** The hidden embedding Gather's output, fed from `contam_embeds` instead (embedding.ts). */
   readonly embeds?: { readonly output: string; readonly width: number; readonly elemType: number };
   /** Positions per chunk of the scoring numbers (statsBranch); default about 4 MiB of logits. */
@@ -208,6 +211,7 @@ export function headPatch(options: HeadOptions): Uint8Array {
   }
   if (options.presents?.length) g.input(HEAD.tailFrom, 'int64', [1]);
   options.split?.build(g);
+  options.causalMask?.build(g);
   if (options.embeds) {
     g.op('Identity', [HEAD.embeds], {}, options.embeds.output);
     g.input(HEAD.embeds, options.embeds.elemType, [b, s, options.embeds.width]);

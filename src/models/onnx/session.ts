@@ -13,6 +13,7 @@ import { HEAD, defaultOpset, headPatch } from './graph-head.js';
 import { findEmbedding, type EmbeddingSite } from './embedding.js';
 import { hideNode, type Hidden } from './graph-edit.js';
 import { planSplitAttention, type SplitPlan } from './graph-attention.js';
+import { planCausalMask, type CausalMaskPlan } from './graph-causal-mask.js';
 import { readSignature, type Signature } from './signature.js';
 
 // Before the first session: onnxruntime must never write into a terminal UI.
@@ -115,10 +116,19 @@ export async function openSession(onnxPath: string, where: string, useHead = tru
     } catch {
       split = undefined;
     }
-    // With the attention split first; a graph that rejects it gets the head alone, then nothing.
-    for (const plan of split ? [split, undefined] : [undefined]) {
-      const hidden = (plan?.hide ?? []).map((at) => hideNode(bytes, at));
-      const patch = headPatch({ logitsName: 'logits', logitsFp16: logits.elemType === 10, vocab, presents, embeds, split: plan });
+    let causalMask: CausalMaskPlan | undefined;
+    try {
+      causalMask = presents.length ? planCausalMask(bytes) : undefined;
+    } catch {
+      causalMask = undefined;
+    }
+    // With every rewrite first; a graph that rejects them gets fewer, then the head alone, then nothing.
+    const attempts = [{ split, causalMask }, { split: undefined, causalMask }, { split: undefined, causalMask: undefined }].filter(
+      (a, i, all) => all.findIndex((b) => b.split === a.split && b.causalMask === a.causalMask) === i,
+    );
+    for (const { split: plan, causalMask: mask } of attempts) {
+      const hidden = [...(plan?.hide ?? []), ...(mask?.hide ?? [])].map((at) => hideNode(bytes, at));
+      const patch = headPatch({ logitsName: 'logits', logitsFp16: logits.elemType === 10, vocab, presents, embeds, split: plan, causalMask: mask });
       try {
         let withHead: Uint8Array;
         if (patch.length <= file.buffer.length - file.size) {
