@@ -15,5 +15,15 @@
  *    4 MiB (one pair of runs each way on 300 MB), gpt2-mini's sampling at the same speed, and with
  *    a GPT-2-small target the peak stayed where it was (992 MB, against 978-995; README,
  *    Performance).
+ *  --heap-growing-percent=20: after each full collection V8 lets the old generation grow to up to
+ *    4x what survived before it marks again, when collections are quick, as they are here. Where
+ *    the model is tiny the audit's own JS churn (tokenising and decoding neighbours, their token
+ *    arrays) is most of the work, and with the tiny Llama as both models of the two longest MMLU
+ *    items the heap grew from 30 MB live to 120 MB between collections: the process peaked at
+ *    343-346 MB, and at 253-255 MB with the growth held to 1.2x (10%: 254, 50%: 264-268, 100%:
+ *    278 MB; 2026-12-07, one child run each). The full collections that costs are incremental and
+ *    short: 27 taking 133 ms in all on that 13 s audit (4, 12 ms, before), and on the gpt2-mini pair
+ *    77 taking 0.73 s of about 50 s (53, 0.45 s, before), whose peak is set by onnxruntime and did not
+ *    move (447-461 MB either way, within its run-to-run spread).
  */
-export const NODE_FLAGS = ['--expose-gc', '--max-semi-space-size=1'] as const;
+export const NODE_FLAGS = ['--expose-gc', '--max-semi-space-size=1', '--heap-growing-percent=20'] as const;
