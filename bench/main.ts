@@ -26,7 +26,7 @@ import { scoringWorkloads, timeSessionRuns, TJS_SCORING_ROWS, type Workload, typ
 import { benchTexts } from './texts.js';
 import { openTransformersJs, packageVersion, type TjsRunner } from './transformers-js.js';
 import { measureEarlyStopping } from './early-stopping.js';
-import { measurePeakMemory } from './peak-memory.js';
+import { measurePeakMemory, type SmallPair } from './peak-memory.js';
 import { ENGINE_PREFILL_TOK_S, measureRemote } from './remote.js';
 import { measurePaperWorkload } from './paper-workload.js';
 import { paperGoal, peerRatios } from './paper-goal.js';
@@ -260,8 +260,7 @@ function goals(primary: ModelResult, quick: boolean, early: BenchResults['earlyS
     measured: (typeof memory.measured === 'string' ? memory.measured : peak !== undefined ? `${(peak / 1e6).toFixed(0)} MB` : String(memory.reason ?? 'pending')) + margin,
     status: memory.status === 'pending' ? 'pending' : peak !== undefined && limit !== undefined && peak <= limit - MARGIN ? 'met' : 'not met',
   });
-  const pair = memory.smallPair as { maxRssBytes: number; limitBytes: number; model: string } | undefined;
-  if (pair) {
+  for (const pair of (memory.smallPairs ?? []) as SmallPair[]) {
     const spare = pair.limitBytes - pair.maxRssBytes;
     out.push({
       goal: `issue 20 goal 4 for a small model: ${pair.model} as target and reference, the longest MMLU item, <= 1.5 x model files + 300 MB with >= 100 MB to spare`,
