@@ -115,7 +115,7 @@ const NUMBERS = ['lp', 'mean', 'std'] as const;
  * One pass of the Loop: rows [i x chunk, (i + 1) x chunk) of the flattened logits, their numbers
  * written into the carried [positions, 1] results.
  */
-function chunkBody(): GraphBuilder {
+function chunkBody(fp16: boolean): GraphBuilder {
   const g = headBuilder('contam_chunk');
   const i = g.input('contam/i', 'int64', []);
   const cond = g.input('contam/cond_in', 'bool', []);
@@ -125,7 +125,10 @@ function chunkBody(): GraphBuilder {
   const to = g.op('Add', [from, step], {}, 'contam/to');
   // Slice clamps `to` at the last row, so the last chunk may be shorter.
   const rows = (x: string, name: string) => g.op('Slice', [x, from, to, 'contam/axis_0'], {}, `contam/${name}`);
-  const stats = rowStats(g, rows('contam/logits2d', 'chunk_logits'), rows('contam/targets2d', 'chunk_targets'));
+  // fp16 logits are widened a chunk at a time: a whole pass's fp32 copy was twice the logits' size.
+  const chunk = rows('contam/logits2d', 'chunk_logits');
+  const wide = fp16 ? g.op('Cast', [chunk], { to: { int: DataType.FLOAT } }, 'contam/chunk_logits32') : chunk;
+  const stats = rowStats(g, wide, rows('contam/targets2d', 'chunk_targets'));
   const at = rows('contam/row_index', 'chunk_rows');
   g.op('Identity', [cond], {}, 'contam/cond_out');
   g.output('contam/cond_out', 'bool', []);
@@ -142,7 +145,7 @@ function chunkBody(): GraphBuilder {
  * about four of them per session, so over a whole pass they set a small model's peak memory (issue
  * 20). In chunks (contam/chunk rows) they cost a chunk whatever the pass's length; only the logits are whole.
  */
-function statsBranch(logits: string): GraphBuilder {
+function statsBranch(logits: string, fp16: boolean): GraphBuilder {
   const g = headBuilder('contam_stats');
   g.op('Reshape', [logits, 'contam/as_rows'], {}, 'contam/logits2d');
   g.op('Reshape', [HEAD.targetIds, 'contam/as_column'], {}, 'contam/targets2d');
@@ -151,7 +154,7 @@ function statsBranch(logits: string): GraphBuilder {
   g.op('Reshape', [g.op('Range', ['contam/zero', n, 'contam/one'], {}, 'contam/rows'), 'contam/as_column'], {}, 'contam/row_index');
   const zeros = g.op('ConstantOfShape', [g.op('Concat', [g.op('Reshape', [n, 'contam/one_dim'], {}, 'contam/n1'), 'contam/one_dim'], { axis: { int: 0 } }, 'contam/n_by_1')], {}, 'contam/zeros');
   const shape = g.op('Shape', [HEAD.targetIds], {}, 'contam/per_shape');
-  const outs = g.node('Loop', [trips, 'contam/true', zeros, zeros, zeros], { body: { graph: chunkBody() } }, NUMBERS.map((x) => `contam/${x}_all`));
+  const outs = g.node('Loop', [trips, 'contam/true', zeros, zeros, zeros], { body: { graph: chunkBody(fp16) } }, NUMBERS.map((x) => `contam/${x}_all`));
   const named = NUMBERS.map((x, k) => g.op('Reshape', [outs[k], shape], {}, `contam/${x}`));
   for (const name of named) g.output(name, 'float32', per);
   return g;
@@ -174,7 +177,7 @@ function emptyBranch(): GraphBuilder {
 export function headPatch(options: HeadOptions): Uint8Array {
   const { vocab } = options;
   const g = headBuilder();
-  const logits = options.logitsFp16 ? g.op('Cast', [options.logitsName], { to: { int: DataType.FLOAT } }, 'contam/logits32') : options.logitsName;
+  const logits = options.logitsName;
   g.op('Constant', [], { value: tensor(new Float32Array(vocab).fill(1), [vocab, 1]) }, 'contam/ones');
   const lastIndex = g.op('Constant', [], { value: tensor(BigInt64Array.of(-1n), []) }, 'contam/last_index');
   const noEnd = g.op('Constant', [], { value: tensor(BigInt64Array.of(2n ** 62n), [1]) }, 'contam/no_end');
@@ -190,8 +193,9 @@ export function headPatch(options: HeadOptions): Uint8Array {
   ints('contam/chunk_1d', [chunkRows], [1]);
   ints('contam/chunk_less_one', [chunkRows - 1], []);
   g.op('Cast', ['contam/one'], { to: { int: DataType.BOOL } }, 'contam/true');
-  g.node('If', [HEAD.score], { then_branch: { graph: statsBranch(logits) }, else_branch: { graph: emptyBranch() } }, [HEAD.logprob, HEAD.mean, HEAD.std]);
-  const last = g.op('Gather', [logits, lastIndex], { axis: { int: 1 } }, 'contam/last');
+  g.node('If', [HEAD.score], { then_branch: { graph: statsBranch(logits, options.logitsFp16) }, else_branch: { graph: emptyBranch() } }, [HEAD.logprob, HEAD.mean, HEAD.std]);
+  const lastRaw = g.op('Gather', [logits, lastIndex], { axis: { int: 1 } }, options.logitsFp16 ? 'contam/last16' : 'contam/last');
+  const last = options.logitsFp16 ? g.op('Cast', [lastRaw], { to: { int: DataType.FLOAT } }, 'contam/last') : lastRaw;
   g.node('TopK', [last, HEAD.topK], lastAxis, [HEAD.topValues, HEAD.topIndices]);
   const b = 'batch_size';
   const s = 'sequence_length';
