@@ -22,7 +22,7 @@
  * decoder's branches) is left whole.
  */
 import { GraphBuilder } from '../../onnx/graph-builder.js';
-import { eachGraphEntry, graphValueNames, parseNode, type GraphNode } from './graph-edit.js';
+import { graphNodes, graphValueNames, producers, type GraphNode } from './graph-edit.js';
 import type { Bytes } from './protobuf-wire.js';
 
 /** A bool [1] input: build the presents in this pass (a prefill or a caller that fetches them). */
@@ -79,18 +79,14 @@ function usesOf(name: string, consumers: Map<string, GraphNode[]>, outputs: Set<
 
 /** The rewrite for every present of the plain pattern, or undefined when none is. */
 export function planSplitAttention(model: Bytes, presents: readonly { readonly name: string; readonly elemType: number }[]): SplitPlan | undefined {
-  const nodes: GraphNode[] = [];
-  eachGraphEntry(model, 1, (payload, at) => nodes.push(parseNode(payload, at)));
+  const nodes = graphNodes(model);
   // A subgraph may read a present from the outer scope, where only top-level uses are rewritten.
   if (nodes.some((n) => n.hasSubgraph)) return undefined;
   const inputs = new Set(graphValueNames(model, 11));
   const outputs = new Set(graphValueNames(model, 12));
   const consumers = new Map<string, GraphNode[]>();
-  const producer = new Map<string, GraphNode>();
-  for (const n of nodes) {
-    for (const i of n.inputs) consumers.set(i, [...(consumers.get(i) ?? []), n]);
-    for (const o of n.outputs) producer.set(o, n);
-  }
+  for (const n of nodes) for (const i of n.inputs) consumers.set(i, [...(consumers.get(i) ?? []), n]);
+  const producer = producers(nodes);
   const found: { site: SplitSite; concat: GraphNode; uses: Uses }[] = [];
   for (const { name: present, elemType } of presents) {
     const concat = producer.get(present);

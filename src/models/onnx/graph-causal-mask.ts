@@ -20,7 +20,7 @@
  * whose condition is a Less and whose fill is a ConstantOfShape.
  */
 import type { GraphBuilder } from '../../onnx/graph-builder.js';
-import { eachGraphEntry, parseNode, type GraphNode } from './graph-edit.js';
+import { graphNodes, producers, type GraphNode } from './graph-edit.js';
 import type { Bytes } from './protobuf-wire.js';
 
 export interface CausalMaskPlan {
@@ -38,10 +38,8 @@ const plain = (n: GraphNode) => n.domain === '' || n.domain === 'ai.onnx';
 
 /** The triangles to replace, or undefined when the graph has none of this pattern. */
 export function planCausalMask(model: Bytes): CausalMaskPlan | undefined {
-  const nodes: GraphNode[] = [];
-  eachGraphEntry(model, 1, (payload, at) => nodes.push(parseNode(payload, at)));
-  const producer = new Map<string, GraphNode>();
-  for (const n of nodes) for (const o of n.outputs) producer.set(o, n);
+  const nodes = graphNodes(model);
+  const producer = producers(nodes);
   const sites: Site[] = [];
   for (const expand of nodes) {
     if (expand.op !== 'Expand' || !plain(expand) || expand.inputs.length !== 2) continue;

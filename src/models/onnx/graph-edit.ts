@@ -81,6 +81,20 @@ export function parseNode(bytes: Bytes, start: number): GraphNode {
   return { start, op, domain, inputs, outputs, int, ints, attributes, hasSubgraph };
 }
 
+/** Every top-level node of the graph, in order. */
+export function graphNodes(model: Bytes): GraphNode[] {
+  const nodes: GraphNode[] = [];
+  eachGraphEntry(model, 1, (payload, at) => nodes.push(parseNode(payload, at)));
+  return nodes;
+}
+
+/** The node that makes each value. */
+export function producers(nodes: readonly GraphNode[]): Map<string, GraphNode> {
+  const producer = new Map<string, GraphNode>();
+  for (const n of nodes) for (const o of n.outputs) producer.set(o, n);
+  return producer;
+}
+
 /** Names declared in a GraphProto list of ValueInfoProto (input 11, output 12). */
 export function graphValueNames(model: Bytes, field: 11 | 12): string[] {
   const names: string[] = [];
