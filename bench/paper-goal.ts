@@ -1,4 +1,5 @@
 /** The paper-workload goal row and its section of bench/results.md (issue 20 goal 2). */
+import { availableParallelism } from 'node:os';
 import type { GoalResult, HookResult, ModelResult } from './report.js';
 
 /** contam over transformers.js per phase, from the scoring and sampling rounds of this run. */
@@ -13,6 +14,8 @@ export function peerRatios(models: readonly ModelResult[]): { targetScoring: num
 }
 
 const num = (h: HookResult, key: string): number => h[key] as number;
+/** CPU time over wall time: how many of the machine's cores the audit kept busy. */
+const cores = (h: HookResult, key: string): string => (typeof h[key] === 'number' ? `CPU ${num(h, key).toFixed(2)} of ${availableParallelism()} cores` : 'CPU not measured');
 const s = (x: number) => (x >= 600 ? `${(x / 60).toFixed(1)} min` : `${x.toFixed(0)} s`);
 
 export function paperGoal(h: HookResult | undefined): GoalResult {
@@ -22,10 +25,10 @@ export function paperGoal(h: HookResult | undefined): GoalResult {
   const tjs = h.transformersJsProjectedSecondsAt100 as number | undefined;
   const p = h.phasesSeconds as Record<string, number>;
   const measured =
-    `${s(num(h, 'projectedSecondsAt100'))} projected from ${num(h, 'samples')} items (${s(num(h, 'wallSeconds'))} measured, models one after the other, busy ${num(h, 'modelsBusy').toFixed(2)} of 2 cores); ` +
+    `${s(num(h, 'projectedSecondsAt100'))} projected from ${num(h, 'samples')} items (${s(num(h, 'wallSeconds'))} measured, models one after the other, ${cores(h, 'coresBusy')}); ` +
     `phases: reference sampling ${s(p.referenceSampling)}, target scoring ${s(p.targetScoring)}, control scoring ${s(p.controlScoring)}, statistics ${s(p.statistics)}, I/O ${s(p.io)}` +
     (tjs !== undefined ? `; transformers.js (estimate) ${s(tjs)}, ${(tjs / num(h, 'projectedSecondsAt100')).toFixed(2)}x` : '') +
-    `; --side-by-side (busy ${num(h, 'sideBySideModelsBusy').toFixed(2)} of 2 cores) ${num(h, 'sideBySideSpeedup').toFixed(2)}x one after the other`;
+    `; --side-by-side (${cores(h, 'sideBySideCoresBusy')}) ${num(h, 'sideBySideSpeedup').toFixed(2)}x one after the other`;
   const met = num(h, 'sideBySideSpeedup') > 1 && (tjs === undefined || tjs > num(h, 'projectedSecondsAt100'));
   return { goal, target, measured, status: met ? 'met' : 'not met' };
 }

@@ -50,6 +50,8 @@ interface Measured {
   readonly neighboursScored: number;
   readonly neighboursSaved: number;
   readonly perBenchmarkMs: Record<string, number>;
+  /** Process CPU time (every thread: main, workers, onnxruntime's pools) over wall time. */
+  readonly cpuBusy: number;
 }
 
 async function audit(o: PaperWorkloadOptions, samples: number, sideBySide: boolean): Promise<Measured> {
@@ -66,6 +68,7 @@ async function audit(o: PaperWorkloadOptions, samples: number, sideBySide: boole
       onnx: { batchSize: 16, sideBySide },
     });
     const started = performance.now();
+    const cpu = process.cpuUsage();
     let done = 0;
     const out: AuditOutput = await runAudit(config, {
       onEvent: (e) => {
@@ -76,8 +79,11 @@ async function audit(o: PaperWorkloadOptions, samples: number, sideBySide: boole
     writeReports(out.results, out.samples, { dir: join(dir, 'reports'), });
     const reportMs = performance.now() - reportStarted;
     const b = out.results.benchmarks;
+    const wallMs = performance.now() - started;
+    const used = process.cpuUsage(cpu);
     return {
-      wallMs: performance.now() - started,
+      wallMs,
+      cpuBusy: (used.user + used.system) / 1000 / wallMs,
       timing: out.results.timing!,
       reportMs,
       samples: b.reduce((a, x) => a + x.samplesScored, 0),
@@ -131,14 +137,16 @@ export async function measurePaperWorkload(o: PaperWorkloadOptions): Promise<Hoo
     wallSeconds: apart.wallMs / 1000,
     phasesSeconds: phases(apart),
     modelsBusy: busy(apart),
+    coresBusy: apart.cpuBusy,
     perBenchmarkSeconds: Object.fromEntries(Object.entries(apart.perBenchmarkMs).map(([k, v]) => [k, v / 1000])),
     neighboursScored: apart.neighboursScored,
     neighboursSaved: apart.neighboursSaved,
     projectedSecondsAt100: projected(apart),
-    // --side-by-side: half the cores each, two samples in flight.
+    // --side-by-side: each model in a worker on every core, without spinning; two samples in flight.
     sideBySideWallSeconds: together.wallMs / 1000,
     sideBySidePhasesSeconds: phases(together),
     sideBySideModelsBusy: busy(together),
+    sideBySideCoresBusy: together.cpuBusy,
     sideBySideSpeedup: apart.wallMs / together.wallMs,
     sideBySideProjectedSecondsAt100: projected(together),
     ...(estimate !== undefined ? { transformersJsEstimateSeconds: estimate / 1000, transformersJsProjectedSecondsAt100: (estimate / apart.wallMs) * projected(apart), peerRatios: o.peerRatios } : {}),

@@ -118,8 +118,8 @@ export const AUDIT_SHAPE = {
   onnx: strict({
     dtype: enumOf(['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4']).optional().describe('Which ONNX file variant to load (transformers.js layout).'),
     batchSize: count(1).optional().describe('Most sequences per forward pass (default 16).'),
-    threads: count(1).optional().describe('onnxruntime threads per model (default every core, or half each side by side).'),
-    sideBySide: z.boolean({ error: 'true or false' }).optional().describe('Two local models run at the same time, each on half the cores (default false: on 2 vCPUs it was slower; results are identical either way).'),
+    threads: count(1).optional().describe('onnxruntime threads per model (default every core).'),
+    sideBySide: z.boolean({ error: 'true or false' }).optional().describe('Two local models run at the same time, each in its own worker thread on every core (default false; results are identical either way).'),
   })
     .default({ batchSize: 16 })
     .describe('Options of local ONNX models: {dtype, batchSize, threads, sideBySide}.'),

@@ -98,7 +98,7 @@ export function fitDetectors(config: AuditConfig, target: ModelBackend, referenc
 }
 
 async function openBoth(config: AuditConfig, seats: SeatPlan): Promise<[ModelBackend, ModelBackend]> {
-  const options = { onnx: { ...config.onnx, threads: seats.threads, worker: seats.workers }, remote: config.remote };
+  const options = { onnx: { ...config.onnx, threads: seats.threads, worker: seats.workers, spinning: !seats.workers }, remote: config.remote };
   const target = await openBackend(config.target, options, 'target');
   try {
     return [target, await openBackend(config.reference, options, 'reference')];

@@ -2,17 +2,22 @@
  * How target and reference share the machine. An engine takes concurrent calls anyway, and a local
  * model beside a served one runs while the engine works. Two local models run one after the other,
  * each on every core, unless `onnx.sideBySide` asks for them side by side: each in its own worker
- * thread on half the cores, one call at a time, two samples in flight, so the reference draws one
- * sample's neighbours while the target scores another's. Every call gets the batches it always had,
- * so the numbers are the same either way. The workers are what makes it side by side:
- * onnxruntime-node computes a pass on the thread that calls `run`, so two models in one thread took
- * turns, and this mode only halved their threads (CPU time 1.05 of wall time; models/onnx/worker-backend.ts).
- * Measured on a 2-vCPU EPYC, twelve ARC items with 100 neighbours each: gpt2-mini as both models took
- * 9.3-9.5 s side by side in workers, 12.0-13.0 s side by side in one thread, 10.7-10.8 s one after the
- * other. It is still not the default: where the target's scoring dominates, as in the paper's shape
- * (GPT-2-small target, gpt2-mini reference: three ARC items, 21.8 s one after the other, 29.0 s side
- * by side), one core scores GPT-2 small 1.85x slower than two, and the reference has too little to
- * do beside it.
+ * thread, one call at a time, two samples in flight, so the reference draws one sample's neighbours
+ * while the target scores another's. Every call gets the batches it always had, so the numbers are
+ * the same either way. The workers are what makes it side by side: onnxruntime-node computes a pass
+ * on the thread that calls `run`, so two models in one thread took turns (CPU time 1.05 of wall
+ * time; models/onnx/worker-backend.ts).
+ *
+ * Side by side, each model keeps every core and onnxruntime's pool threads do not spin while they
+ * wait, so whichever model has work gets the cores the other is not using. With half the cores each
+ * (until 2026-12-07) the mode lost wherever the target's scoring dominates, as in the paper's shape:
+ * one core scores GPT-2 small 1.85x slower than two, and the reference has too little to do beside
+ * it. The paper workload (GPT-2-small target, gpt2-mini reference, 4 benchmarks x 3 items, 100
+ * neighbours; 2-vCPU EPYC, interleaved runs) took 72.9-74.0 s this way against 69.4-85.2 s one after
+ * the other (median 79.2) and 103 s with half the cores each; every core with spinning on took 90 s,
+ * spinning off one after the other 74.6 and 92.4 s. One after the other already keeps 1.9 of the 2
+ * cores busy (process CPU time over wall time), so there is little idle time left to fill, and this
+ * stays opt-in until a host with more idle time shows it winning by more than the noise.
  */
 import { availableParallelism } from 'node:os';
 import type { ModelBackend } from '../models/backend.js';
@@ -23,7 +28,7 @@ export interface SeatPlan {
   readonly sideBySide: boolean;
   /** onnxruntime threads for each local model; undefined: every core. */
   readonly threads?: number;
-  /** Two local models side by side: each in its own worker thread, so their passes really overlap. */
+  /** Two local models side by side: each in its own worker thread (their passes really overlap), without spinning. */
   readonly workers: boolean;
 }
 
@@ -36,8 +41,7 @@ interface SeatConfig {
 export function planSeats(config: SeatConfig, cores = availableParallelism()): SeatPlan {
   const local = [config.target, config.reference].filter((m) => !isRemote(m)).length;
   const sideBySide = local < 2 || (config.onnx.sideBySide === true && cores >= 2);
-  const shared = local === 2 && sideBySide ? Math.max(1, Math.floor(cores / 2)) : undefined;
-  const threads = config.onnx.threads ?? shared;
+  const threads = config.onnx.threads;
   return { sideBySide, workers: local === 2 && sideBySide, ...(threads !== undefined ? { threads } : {}) };
 }
 

@@ -40,11 +40,11 @@ describe('two local models side by side', () => {
     expect(p.referenceSampling + p.targetScoring + p.referenceScoring).toBeLessThanOrEqual(apart.results.timing!.wallMs + 1);
   });
 
-  it('two local models one after the other unless asked; side by side, half the cores each; a served model always overlaps', () => {
+  it('two local models one after the other unless asked; side by side, in workers on every core; a served model always overlaps', () => {
     const local = { target: { path: 't' }, reference: { path: 'r' } };
     expect(planSeats({ ...local, onnx: {} }, 2)).toEqual({ sideBySide: false, workers: false });
-    expect(planSeats({ ...local, onnx: { sideBySide: true } }, 2)).toEqual({ sideBySide: true, workers: true, threads: 1 });
-    expect(planSeats({ ...local, onnx: { sideBySide: true } }, 8)).toEqual({ sideBySide: true, workers: true, threads: 4 });
+    expect(planSeats({ ...local, onnx: { sideBySide: true } }, 2)).toEqual({ sideBySide: true, workers: true });
+    expect(planSeats({ ...local, onnx: { sideBySide: true } }, 8)).toEqual({ sideBySide: true, workers: true });
     expect(planSeats({ ...local, onnx: { sideBySide: false } }, 8)).toEqual({ sideBySide: false, workers: false });
     expect(planSeats({ ...local, onnx: { sideBySide: true } }, 1)).toEqual({ sideBySide: false, workers: false });
     expect(planSeats({ ...local, onnx: { sideBySide: true, threads: 3 } }, 8)).toEqual({ sideBySide: true, workers: true, threads: 3 });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FatalError } from '../../src/errors.js';
 import { ModelOutputError, type ModelBackend } from '../../src/models/backend.js';
 import { openOnnxBackend } from '../../src/models/onnx/backend.js';
+import { openModel } from '../../src/models/onnx/open.js';
 import { writeGpt2Fixture } from '../fixtures/gpt2-fixture.js';
 
 const root = mkdtempSync(join(tmpdir(), 'contam-model-worker-'));
@@ -17,11 +18,26 @@ describe('a local model in its own worker thread (two local models side by side)
   beforeAll(async () => {
     dir = (await writeGpt2Fixture(join(root, 'model'), { layers: 2, width: 32, heads: 2, context: 64, seed: 3 })).dir;
     here = await openOnnxBackend(dir, { threads: 1 });
-    there = await openOnnxBackend(dir, { threads: 1, worker: true });
+    // As side by side opens it: in a worker, pool threads that block instead of spinning.
+    there = await openOnnxBackend(dir, { threads: 1, worker: true, spinning: false });
   });
   afterAll(async () => {
     await here?.close();
     await there?.close();
+  });
+
+  it('opens a session whose pool threads do not spin only when asked', async () => {
+    const quiet = await openModel(dir, { threads: 2, spinning: false });
+    const usual = await openModel(dir, { threads: 2 });
+    try {
+      expect(quiet.opened.spinning).toBe(false);
+      expect(usual.opened.spinning).toBe(true);
+      const ids = [[5, 6, 7, 8, 9, 10]];
+      expect(Array.from((await quiet.scoreIds(ids))[0].logprob)).toEqual(Array.from((await usual.scoreIds(ids))[0].logprob));
+    } finally {
+      await quiet.close();
+      await usual.close();
+    }
   });
 
   it('answers every call as the model opened in this thread does', async () => {

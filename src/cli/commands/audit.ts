@@ -54,9 +54,9 @@ Method
   --thresholds <s,c>           the upstream reading of the share, compat mode's verdict
                                (default 0.5,0.85)
   --batch-size <N>             sequences per forward pass of a local model (default 16)
-  --threads <N>                onnxruntime threads per local model (default: every core, half each side by side)
-  --side-by-side               run two local models at the same time, half the cores each (default: one
-                               after the other, each on every core; same numbers either way)
+  --threads <N>                onnxruntime threads per local model (default: every core)
+  --side-by-side               run two local models at the same time, each in a worker thread on every
+                               core (default: one after the other; same numbers either way)
   --max-tokens <N>             longest text scored, in tokens (default 8192)
 Served models (API key from CONTAM_API_KEY or OPENAI_API_KEY; never printed or stored)
   --concurrency <N>            requests in flight per server (default 8)

@@ -10,10 +10,12 @@ export interface OnnxOptions {
   readonly dtype?: string;
   /** Most sequences per forward pass. */
   readonly batchSize?: number;
-  /** onnxruntime's intra-op threads per model; default every core, or half each when side by side. */
+  /** onnxruntime's intra-op threads per model; default every core. */
   readonly threads?: number;
-  /** Target and reference run at the same time, each on half the cores (audit/seats.ts; default false). */
+  /** Target and reference run at the same time, each in its own worker thread (audit/seats.ts; default false). */
   readonly sideBySide?: boolean;
+  /** onnxruntime's pool threads spin while they wait for work (its default); off when two models share the cores. */
+  readonly spinning?: boolean;
   /** Run the model in its own worker thread (worker-backend.ts): set for two local models side by side. */
   readonly worker?: boolean;
 }
@@ -57,5 +59,5 @@ function displayName(spec: string): string {
 
 export async function openOnnxBackend(path: string, options: OnnxOptions = {}, extra: OpenOptions = {}): Promise<ModelBackend> {
   if (options.worker) return openOnnxBackendInWorker(path, options);
-  return onnxBackend(await openModel(path, { ...extra, dtype: options.dtype, batchSize: options.batchSize, threads: options.threads }));
+  return onnxBackend(await openModel(path, { ...extra, dtype: options.dtype, batchSize: options.batchSize, threads: options.threads, spinning: options.spinning }));
 }

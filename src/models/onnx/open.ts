@@ -27,6 +27,8 @@ export interface OpenOptions {
   readonly kvBudget?: number;
   /** onnxruntime's intra-op threads; default every core. */
   readonly threads?: number;
+  /** onnxruntime's pool threads spin while they wait for work; default true (session.ts). */
+  readonly spinning?: boolean;
 }
 
 export interface OpenedModel extends LanguageModel {
@@ -80,13 +82,13 @@ export async function openModel(spec: string, options: OpenOptions = {}): Promis
   // cache (segments.ts) it pays for a small model too: gpt2-mini as both models of the
   // two-longest-MMLU-items audit peaked at 467-471 MB with it and 492 MB without (2026-12-07, 2
   // vCPUs), and its 100-row sampling ran 35% faster in the bench.
-  let opened = await openSession(files.onnxPath, where, !options.noHead, options.threads, options.splitAttention);
+  let opened = await openSession(files.onnxPath, where, !options.noHead, options.threads, options.splitAttention, options.spinning);
   const config = readOptionalJson(files.dir, 'config.json');
   const vocab = opened.signature.vocab ?? numberAt(config, 'vocab_size');
   if (vocab === undefined) throw new FatalError(`${where}: the logits shape and config.json do not say the vocabulary size`);
   if (!(await splitAttentionAgrees(opened, vocab))) {
     await opened.session.release();
-    opened = await openSession(files.onnxPath, where, !options.noHead, options.threads, false);
+    opened = await openSession(files.onnxPath, where, !options.noHead, options.threads, false, options.spinning);
   }
   if (tokenizer && tokenizer.vocabSize > vocab) {
     await opened.session.release();

@@ -25,13 +25,15 @@ export interface OpenedSession {
   /** True when the graph carries our head (per-position numbers computed inside onnxruntime). */
   readonly hasHead: boolean;
   readonly threads: number;
+  /** False when onnxruntime's pool threads block instead of spinning while they wait (two models side by side). */
+  readonly spinning: boolean;
   /** Set when token embeddings are read from the weight file and fed as contam_embeds. */
   readonly embedding?: EmbeddingSite;
   /** True when the attention reads the past in place and presents are built on request (graph-attention.ts). */
   readonly splitAttention?: boolean;
 }
 
-function options(onnxPath: string, threads: number): ort.InferenceSession.SessionOptions {
+function options(onnxPath: string, threads: number, spinning: boolean): ort.InferenceSession.SessionOptions {
   return {
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
@@ -41,12 +43,14 @@ function options(onnxPath: string, threads: number): ort.InferenceSession.Sessio
     // in its arena: off, an MMLU audit peaked about 40 MB lower for about 2% of scoring speed.
     enableMemPattern: false,
     // Loading from a buffer: external weight files are found beside the original graph.
-    extra: { session: { model_external_initializers_file_folder_path: dirname(onnxPath) } },
+    // Spinning keeps a pool thread busy between tasks: right when the session has the cores to
+    // itself, and a waste of them when two models run side by side (audit/seats.ts).
+    extra: { session: { model_external_initializers_file_folder_path: dirname(onnxPath), ...(spinning ? {} : { intra_op: { allow_spinning: '0' } }) } },
   };
 }
 
-async function create(bytes: Uint8Array, onnxPath: string, threads: number): Promise<ort.InferenceSession> {
-  return ort.InferenceSession.create(bytes, options(onnxPath, threads));
+async function create(bytes: Uint8Array, onnxPath: string, threads: number, spinning: boolean): Promise<ort.InferenceSession> {
+  return ort.InferenceSession.create(bytes, options(onnxPath, threads, spinning));
 }
 
 /** Room left after the graph for the head (4 bytes per vocabulary entry plus a few KB). */
@@ -75,10 +79,11 @@ function readModel(path: string): { buffer: Uint8Array; size: number } {
 }
 
 /**
- * `threads`: onnxruntime's intra-op threads; default every core (two models side by side take half each).
+ * `threads`: onnxruntime's intra-op threads; default every core.
+ * `spinning`: whether its pool threads spin while they wait for work (onnxruntime's default; off side by side).
  * `splitAttention`: let the attention read the past in place where the export allows (graph-attention.ts).
  */
-export async function openSession(onnxPath: string, where: string, useHead = true, threads = Math.max(1, availableParallelism()), splitAttention = true): Promise<OpenedSession> {
+export async function openSession(onnxPath: string, where: string, useHead = true, threads = Math.max(1, availableParallelism()), splitAttention = true, spinning = true): Promise<OpenedSession> {
   let file: { buffer: Uint8Array; size: number };
   try {
     file = readModel(onnxPath);
@@ -137,8 +142,8 @@ export async function openSession(onnxPath: string, where: string, useHead = tru
         } else {
           withHead = Buffer.concat([bytes, patch]);
         }
-        const session = await create(withHead, onnxPath, threads);
-        return { session, signature: readSignature(session, where), hasHead: true, threads, embedding, splitAttention: !!plan };
+        const session = await create(withHead, onnxPath, threads, spinning);
+        return { session, signature: readSignature(session, where), hasHead: true, threads, spinning, embedding, splitAttention: !!plan };
       } catch (error) {
         for (const h of hidden) h.restore();
         if (error instanceof FatalError) throw error;
@@ -149,11 +154,11 @@ export async function openSession(onnxPath: string, where: string, useHead = tru
   }
   let session: ort.InferenceSession;
   try {
-    session = await create(bytes, onnxPath, threads);
+    session = await create(bytes, onnxPath, threads, spinning);
   } catch (error) {
     throw new FatalError(`${onnxPath}: onnxruntime cannot load this model (${errorMessage(error).split('\n')[0]})`);
   }
-  return { session, signature: readSignature(session, where), hasHead: false, threads };
+  return { session, signature: readSignature(session, where), hasHead: false, threads, spinning };
 }
 
 export type Feeds = Record<string, ort.Tensor>;

@@ -3,8 +3,8 @@
  * onnxruntime-node computes a session's pass synchronously on the calling thread (its `run` only
  * defers the call to `setImmediate`), so two models opened in one thread take turns however their
  * calls are issued: `--side-by-side` gave each half the cores and still ran one pass at a time
- * (issue 20, goal 2). With each model in a worker the two passes run at once, one per core, and the
- * main thread stays free for the audit's own work and the terminal UI.
+ * (issue 20, goal 2). With each model in a worker the two passes run at once, sharing the cores
+ * (audit/seats.ts), and the main thread stays free for the audit's own work and the terminal UI.
  */
 import type { ModelBackend } from '../backend.js';
 import { startWorker } from '../../util/start-worker.js';
