@@ -14,8 +14,9 @@
  * one core scores GPT-2 small 1.85x slower than two, and the reference has too little to do beside
  * it. The paper workload (GPT-2-small target, gpt2-mini reference, 4 benchmarks x 3 items, 100
  * neighbours; 2-vCPU EPYC, interleaved runs) took 72.9-74.0 s this way against 69.4-85.2 s one after
- * the other (median 79.2) and 103 s with half the cores each; every core with spinning on took 90 s,
- * spinning off one after the other 74.6 and 92.4 s. One after the other already keeps 1.9 of the 2
+ * the other (median 79.2); every core with spinning on took 90 s, and one after the other with
+ * spinning off 74.6 and 92.4 s. With half the cores each, a bench run of the same shape took 103 s
+ * against 71 s one after the other (bench/results.md). One after the other already keeps 1.9 of the 2
  * cores busy (process CPU time over wall time), so there is little idle time left to fill, and this
  * stays opt-in until a host with more idle time shows it winning by more than the noise.
  */
