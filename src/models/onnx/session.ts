@@ -128,9 +128,9 @@ export async function openSession(onnxPath: string, where: string, useHead = tru
       causalMask = undefined;
     }
     // With every rewrite first; a graph that rejects them gets fewer, then the head alone, then nothing.
-    const attempts = [{ split, causalMask }, { split: undefined, causalMask }, { split: undefined, causalMask: undefined }].filter(
-      (a, i, all) => all.findIndex((b) => b.split === a.split && b.causalMask === a.causalMask) === i,
-    );
+    const attempts: { split?: SplitPlan; causalMask?: CausalMaskPlan }[] = [{ split, causalMask }];
+    if (split) attempts.push({ causalMask });
+    if (causalMask) attempts.push({});
     for (const { split: plan, causalMask: mask } of attempts) {
       const hidden = [...(plan?.hide ?? []), ...(mask?.hide ?? [])].map((at) => hideNode(bytes, at));
       const patch = headPatch({ logitsName: 'logits', logitsFp16: logits.elemType === 10, vocab, presents, embeds, split: plan, causalMask: mask });
