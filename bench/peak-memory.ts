@@ -10,12 +10,12 @@
  * audit holds target and reference).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { loadBenchmark } from '../src/benchmarks/load.js';
-import { resolveModel } from '../src/models/onnx/resolve.js';
+import { modelFileBytes, resolveModel } from '../src/models/onnx/resolve.js';
 import { loadTokenizer } from '../src/models/tokenizer.js';
 import { NODE_FLAGS } from '../src/cli/node-flags.js';
 import type { BenchModel } from './models.js';
@@ -66,12 +66,6 @@ export interface SmallPair extends ChildResult {
   readonly model: string;
 }
 
-/** The bytes of a model's graph and weight files, as the memory rule counts them. */
-function modelFileBytes(dir: string): number {
-  const files = resolveModel(dir);
-  return [files.onnxPath, ...files.externalData].reduce((sum, p) => sum + statSync(p).size, 0);
-}
-
 function runChild(args: string[]): ChildResult {
   // execArgv carries tsx's loader when the bench runs from source; the bin's node flags
   // (src/cli/node-flags.ts), so the child collects and sizes its young generation as the CLI does.
@@ -111,7 +105,7 @@ export async function measurePeakMemory(options: PeakMemoryOptions): Promise<Hoo
       const llama = join(sharedDataDir(), 'models', 'tiny-random-LlamaForCausalLM-fp16');
       const pairs = [
         { model: options.reference.spec.name, dir: options.reference.dir, bytes: options.reference.fileBytes },
-        ...(existsSync(llama) ? [{ model: 'tiny-random-LlamaForCausalLM-fp16 (../shared/data)', dir: llama, bytes: modelFileBytes(llama) }] : []),
+        ...(existsSync(llama) ? [{ model: 'tiny-random-LlamaForCausalLM-fp16 (../shared/data)', dir: llama, bytes: modelFileBytes(resolveModel(llama)) }] : []),
       ];
       for (const pair of pairs) {
         options.log(`peak memory: the same two items with ${pair.model} as target and reference`);

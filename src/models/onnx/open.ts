@@ -1,9 +1,8 @@
 /** Opening a model folder: files, tokenizer, ONNX session and the checks between them. */
-import { statSync } from 'node:fs';
 import { FatalError } from '../../errors.js';
 import { fingerprintFiles } from '../fingerprint.js';
 import { numberAt, readOptionalJson } from '../files.js';
-import { resolveModel, type ModelFiles } from './resolve.js';
+import { modelFileBytes, resolveModel, type ModelFiles } from './resolve.js';
 import { sampleContinuations } from './sampling.js';
 import { KvBuffers } from './kv-buffers.js';
 import { firstNonFinite, scoreSequences } from './scoring.js';
@@ -71,7 +70,7 @@ export async function openModel(spec: string, options: OpenOptions = {}): Promis
     if (!files.tokenizerPath) throw new FatalError(`${where}: no tokenizer.json in ${files.dir}; contam needs the tokenizer the model was trained with`);
     tokenizer = loadTokenizer(files.tokenizerPath, files.tokenizerConfigPath, specialIds(files));
   }
-  const weightBytes = [files.onnxPath, ...files.externalData].reduce((sum, p) => sum + statSync(p).size, 0);
+  const weightBytes = modelFileBytes(files);
   // A model's sampling batches may hold K/V cache worth half its weights (twice over, counting
   // onnxruntime's copy unless the attention is split): the audit then stays near 1.5x the files, and
   // GPT-2 small still samples 40 rows of a short prefix per batch, as fast as 100 (bench/).

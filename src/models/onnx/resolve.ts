@@ -24,6 +24,11 @@ export interface ModelFiles {
   readonly dtype: string;
 }
 
+/** Bytes of the graph and its weight files: what the memory rule (1.5 x files + 300 MB) counts. */
+export function modelFileBytes(files: ModelFiles): number {
+  return [files.onnxPath, ...files.externalData].reduce((sum, p) => sum + statSync(p).size, 0);
+}
+
 /** transformers.js names its variants model{suffix}.onnx. */
 const DTYPE_SUFFIX: Record<string, string> = {
   fp32: '',
