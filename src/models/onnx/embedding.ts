@@ -13,8 +13,8 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { eachGraphEntry, parseNode, type GraphNode } from './graph-edit.js';
-import { packedVarints, readFields, utf8, type Bytes } from './protobuf-wire.js';
+import { eachGraphEntry, parseInitializer, parseNode, type GraphNode, type InitializerInfo } from './graph-edit.js';
+import type { Bytes } from './protobuf-wire.js';
 
 const FLOAT = 1;
 const FLOAT16 = 10;
@@ -30,39 +30,6 @@ export interface EmbeddingSite {
   /** Where row 0 starts, and in which file. */
   readonly file: string;
   readonly offset: number;
-}
-
-interface InitializerInfo {
-  readonly dims: number[];
-  readonly type: number;
-  /** Absolute offset of inline raw_data in the model buffer. */
-  readonly rawAt?: number;
-  readonly external: Record<string, string>;
-}
-
-function parseInitializer(bytes: Bytes, base: number): { name: string; info: InitializerInfo } {
-  let name = '';
-  const dims: number[] = [];
-  let type = 0;
-  let rawAt: number | undefined;
-  const external: Record<string, string> = {};
-  for (const f of readFields(bytes)) {
-    if (f.field === 1 && f.value !== undefined) dims.push(Number(f.value));
-    if (f.field === 1 && f.bytes) dims.push(...packedVarints(f.bytes).map(Number));
-    if (f.field === 2 && f.value !== undefined) type = Number(f.value);
-    if (f.field === 8 && f.bytes) name = utf8(f.bytes);
-    if (f.field === 9 && f.bytes) rawAt = base + f.bytes.byteOffset;
-    if (f.field === 13 && f.bytes) {
-      let key = '';
-      let value = '';
-      for (const e of readFields(f.bytes)) {
-        if (e.field === 1 && e.bytes) key = utf8(e.bytes);
-        if (e.field === 2 && e.bytes) value = utf8(e.bytes);
-      }
-      external[key] = value;
-    }
-  }
-  return { name, info: { dims, type, rawAt, external } };
 }
 
 /**

@@ -12,12 +12,19 @@ export interface Hidden {
   restore(): void;
 }
 
-/** Hides the node whose tag is at `at` (an offset from eachGraphEntry). */
-export function hideNode(model: Uint8Array, at: number): Hidden {
-  if (model[at] !== NODE_TAG) throw new Error(`no GraphProto node tag at byte ${at}`);
+const OUTPUT_TAG = (12 << 3) | 2; // GraphProto.output
+
+function hideEntry(model: Uint8Array, at: number, tag: number, what: string): Hidden {
+  if (model[at] !== tag) throw new Error(`no GraphProto ${what} tag at byte ${at}`);
   model[at] = HIDDEN_TAG;
-  return { restore: () => void (model[at] = NODE_TAG) };
+  return { restore: () => void (model[at] = tag) };
 }
+
+/** Hides the node whose tag is at `at` (an offset from eachGraphEntry). */
+export const hideNode = (model: Uint8Array, at: number): Hidden => hideEntry(model, at, NODE_TAG, 'node');
+
+/** Hides the graph output whose tag is at `at` (an offset from eachGraphEntry over field 12). */
+export const hideOutput = (model: Uint8Array, at: number): Hidden => hideEntry(model, at, OUTPUT_TAG, 'output');
 
 /** Calls `visit` with every GraphProto entry of `field` and its tag's offset in `model`. */
 export function eachGraphEntry(model: Bytes, field: number, visit: (payload: Bytes, at: number) => void): void {
@@ -102,4 +109,39 @@ export function graphValueNames(model: Bytes, field: 11 | 12): string[] {
     for (const f of readFields(payload)) if (f.field === 1 && f.bytes) names.push(utf8(f.bytes));
   });
   return names;
+}
+
+/** What graph edits read of an initializer (TensorProto). */
+export interface InitializerInfo {
+  readonly dims: number[];
+  readonly type: number;
+  /** Absolute offset of inline raw_data in the model buffer. */
+  readonly rawAt?: number;
+  readonly external: Record<string, string>;
+}
+
+/** TensorProto: dims 1, data_type 2, name 8, raw_data 9, external_data 13. `base` turns raw_data's offset absolute. */
+export function parseInitializer(bytes: Bytes, base: number): { name: string; info: InitializerInfo } {
+  let name = '';
+  const dims: number[] = [];
+  let type = 0;
+  let rawAt: number | undefined;
+  const external: Record<string, string> = {};
+  for (const f of readFields(bytes)) {
+    if (f.field === 1 && f.value !== undefined) dims.push(Number(f.value));
+    if (f.field === 1 && f.bytes) dims.push(...packedVarints(f.bytes).map(Number));
+    if (f.field === 2 && f.value !== undefined) type = Number(f.value);
+    if (f.field === 8 && f.bytes) name = utf8(f.bytes);
+    if (f.field === 9 && f.bytes) rawAt = base + f.bytes.byteOffset;
+    if (f.field === 13 && f.bytes) {
+      let key = '';
+      let value = '';
+      for (const e of readFields(f.bytes)) {
+        if (e.field === 1 && e.bytes) key = utf8(e.bytes);
+        if (e.field === 2 && e.bytes) value = utf8(e.bytes);
+      }
+      external[key] = value;
+    }
+  }
+  return { name, info: { dims, type, rawAt, external } };
 }

@@ -15,26 +15,19 @@
  * to skip them cost a [positions, vocab] copy in every scoring pass, 4-6% of scoring speed.
  * The per-position numbers go a chunk of positions at a time (a Loop), so a pass holds its logits
  * and a few small chunks instead of several [positions, vocab] tensors.
+ * Where W is small, the LM head's MatMul moves in as well and no pass holds its whole logits
+ * (graph-lm-head.ts).
  * Only standard ops valid from opset 11 on, so exports from old tooling work too.
  */
-import { GraphBuilder, type TensorData } from '../../onnx/graph-builder.js';
+import type { GraphBuilder } from '../../onnx/graph-builder.js';
 import { DataType, encodeGraphPatch } from '../../onnx/proto.js';
 import { readFields, utf8, type Bytes } from './protobuf-wire.js';
 import type { SplitPlan } from './graph-attention.js';
 import type { CausalMaskPlan } from './graph-causal-mask.js';
+import { buildLmHead, type LmHeadPlan } from './graph-lm-head.js';
+import { HEAD, NUMBERS, headBuilder, lastAxis, rowStats, tensor } from './graph-head-parts.js';
 
-export const HEAD = {
-  targetIds: 'contam_target_ids',
-  topK: 'contam_top_k',
-  score: 'contam_score',
-  tailFrom: 'contam_tail_from',
-  embeds: 'contam_embeds',
-  logprob: 'contam_logprob',
-  mean: 'contam_mean',
-  std: 'contam_std',
-  topValues: 'contam_topk_values',
-  topIndices: 'contam_topk_indices',
-} as const;
+export { HEAD };
 
 /** The default-domain opset a model imports (ModelProto.opset_import, field 8). */
 export function defaultOpset(model: Bytes): number | undefined {
@@ -63,7 +56,9 @@ export interface HeadOptions {
   readonly causalMask?: CausalMaskPlan;
   /** The hidden embedding Gather's output, fed from `contam_embeds` instead (embedding.ts). */
   readonly embeds?: { readonly output: string; readonly width: number; readonly elemType: number };
-  /** Positions per chunk of the scoring numbers (statsBranch); default about 4 MiB of logits. */
+  /** The LM head's MatMul, moved into the head (graph-lm-head.ts): `logitsName` is then not computed. */
+  readonly lmHead?: LmHeadPlan;
+  /** Positions per chunk of the scoring numbers (statsBranch); default about 4 MiB of logits (2 with lmHead). */
   readonly chunkRows?: number;
 }
 
@@ -87,29 +82,7 @@ const per = ['batch_size', 'sequence_length', 1];
  * GPT-2's vocabulary. Chunks of 2 and 8 MiB measured the same speed and memory within noise.
  */
 const CHUNK_BYTES = 4 * 2 ** 20;
-const lastAxis = { axis: { int: -1 } };
-const tensor = (data: TensorData, dims: readonly number[]) => ({ tensor: { data, dims } });
-
-/** Every node is named after its first output, so the head's nodes keep clear of the model's under contam/. */
-const headBuilder = (name?: string): GraphBuilder => new GraphBuilder({ name, nodeName: (_, outputs) => `contam/${outputs[0]}` });
-
-/** The moments and the target's log-prob of each row of a [rows, vocab] logits chunk: [rows, 1] each. */
-function rowStats(g: GraphBuilder, chunk: string, targets: string): { lp: string; mean: string; std: string } {
-  const lsm = g.op('LogSoftmax', [chunk], lastAxis, 'contam/lsm');
-  const p = g.op('Exp', [lsm], {}, 'contam/p');
-  const plp = g.op('Mul', [p, lsm], {}, 'contam/plp');
-  // A MatMul with a ones vector sums the last axis in every opset (ReduceSum changed in 13).
-  const mean = g.op('MatMul', [plp, 'contam/ones'], {}, 'contam/mean');
-  const dev = g.op('Sub', [lsm, mean], {}, 'contam/dev');
-  const dev2 = g.op('Mul', [dev, dev], {}, 'contam/dev2');
-  const pdev2 = g.op('Mul', [p, dev2], {}, 'contam/pdev2');
-  const variance = g.op('MatMul', [pdev2, 'contam/ones'], {}, 'contam/var');
-  const std = g.op('Sqrt', [variance], {}, 'contam/std');
-  const lp = g.op('GatherElements', [lsm, targets], lastAxis, 'contam/lp');
-  return { lp, mean, std };
-}
-
-const NUMBERS = ['lp', 'mean', 'std'] as const;
+const LM_CHUNK_BYTES = 2 * 2 ** 20;
 
 /**
  * One pass of the Loop: rows [i x chunk, (i + 1) x chunk) of the flattened logits, their numbers
@@ -181,7 +154,9 @@ export function headPatch(options: HeadOptions): Uint8Array {
   g.op('Constant', [], { value: tensor(new Float32Array(vocab).fill(1), [vocab, 1]) }, 'contam/ones');
   const lastIndex = g.op('Constant', [], { value: tensor(BigInt64Array.of(-1n), []) }, 'contam/last_index');
   const noEnd = g.op('Constant', [], { value: tensor(BigInt64Array.of(2n ** 62n), [1]) }, 'contam/no_end');
-  const chunkRows = options.chunkRows ?? Math.max(1, Math.floor(CHUNK_BYTES / (4 * vocab)));
+  // With the LM head moved in (graph-lm-head.ts) nothing else of a pass's size is held, and chunks
+  // of 2 MiB kept the tiny Llama pair's peak 33 MB under what 4 MiB did, as fast (W stays in cache).
+  const chunkRows = options.chunkRows ?? Math.max(1, Math.floor((options.lmHead ? LM_CHUNK_BYTES : CHUNK_BYTES) / (4 * vocab)));
   const ints = (name: string, values: readonly number[], dims: readonly number[]) => g.op('Constant', [], { value: tensor(BigInt64Array.from(values, BigInt), dims) }, name);
   ints('contam/as_rows', [-1, vocab], [2]);
   ints('contam/as_column', [-1, 1], [2]);
@@ -193,10 +168,15 @@ export function headPatch(options: HeadOptions): Uint8Array {
   ints('contam/chunk_1d', [chunkRows], [1]);
   ints('contam/chunk_less_one', [chunkRows - 1], []);
   g.op('Cast', ['contam/one'], { to: { int: DataType.BOOL } }, 'contam/true');
-  g.node('If', [HEAD.score], { then_branch: { graph: statsBranch(logits, options.logitsFp16) }, else_branch: { graph: emptyBranch() } }, [HEAD.logprob, HEAD.mean, HEAD.std]);
-  const lastRaw = g.op('Gather', [logits, lastIndex], { axis: { int: 1 } }, options.logitsFp16 ? 'contam/last16' : 'contam/last');
-  const last = options.logitsFp16 ? g.op('Cast', [lastRaw], { to: { int: DataType.FLOAT } }, 'contam/last') : lastRaw;
-  g.node('TopK', [last, HEAD.topK], lastAxis, [HEAD.topValues, HEAD.topIndices]);
+  ints('contam/scalar', [], [0]);
+  if (options.lmHead) {
+    buildLmHead(g, options.lmHead);
+  } else {
+    g.node('If', [HEAD.score], { then_branch: { graph: statsBranch(logits, options.logitsFp16) }, else_branch: { graph: emptyBranch() } }, [HEAD.logprob, HEAD.mean, HEAD.std]);
+    const lastRaw = g.op('Gather', [logits, lastIndex], { axis: { int: 1 } }, options.logitsFp16 ? 'contam/last16' : 'contam/last');
+    const last = options.logitsFp16 ? g.op('Cast', [lastRaw], { to: { int: DataType.FLOAT } }, 'contam/last') : lastRaw;
+    g.node('TopK', [last, HEAD.topK], lastAxis, [HEAD.topValues, HEAD.topIndices]);
+  }
   const b = 'batch_size';
   const s = 'sequence_length';
   const axes = new Set<number>();

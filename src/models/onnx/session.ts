@@ -11,10 +11,11 @@ import { FatalError, errorMessage } from '../../errors.js';
 import { declaredOutputs } from './graph-outputs.js';
 import { HEAD, defaultOpset, headPatch } from './graph-head.js';
 import { findEmbedding, type EmbeddingSite } from './embedding.js';
-import { hideNode, type Hidden } from './graph-edit.js';
+import { hideNode, hideOutput, type Hidden } from './graph-edit.js';
 import { planSplitAttention, type SplitPlan } from './graph-attention.js';
 import { planCausalMask, type CausalMaskPlan } from './graph-causal-mask.js';
-import { readSignature, type Signature } from './signature.js';
+import { planLmHead, type LmHeadPlan } from './graph-lm-head.js';
+import { readSignature, type Meta, type Signature } from './signature.js';
 
 // Before the first session: onnxruntime must never write into a terminal UI.
 ort.env.logLevel = 'fatal';
@@ -127,13 +128,24 @@ export async function openSession(onnxPath: string, where: string, useHead = tru
     } catch {
       causalMask = undefined;
     }
+    let lmHead: LmHeadPlan | undefined;
+    try {
+      lmHead = planLmHead(bytes, 'logits', vocab);
+    } catch {
+      lmHead = undefined;
+    }
+    const logitsFp16 = logits.elemType === 10;
+    // The session no longer declares logits when the head makes them; the signature still reads the export's.
+    const movedLogits: Meta = { name: 'logits', isTensor: true, type: logitsFp16 ? 'float16' : 'float32', shape: logits.dims };
     // With every rewrite first; a graph that rejects them gets fewer, then the head alone, then nothing.
-    const attempts: { split?: SplitPlan; causalMask?: CausalMaskPlan }[] = [{ split, causalMask }];
+    const attempts: { split?: SplitPlan; causalMask?: CausalMaskPlan; lm?: LmHeadPlan }[] = [{ split, causalMask, lm: lmHead }];
+    if (lmHead) attempts.push({ split, causalMask });
     if (split) attempts.push({ causalMask });
     if (causalMask) attempts.push({});
-    for (const { split: plan, causalMask: mask } of attempts) {
-      const hidden = [...(plan?.hide ?? []), ...(mask?.hide ?? [])].map((at) => hideNode(bytes, at));
-      const patch = headPatch({ logitsName: 'logits', logitsFp16: logits.elemType === 10, vocab, presents, embeds, split: plan, causalMask: mask });
+    for (const { split: plan, causalMask: mask, lm } of attempts) {
+      const hidden = [...(plan?.hide ?? []), ...(mask?.hide ?? []), ...(lm ? [lm.node] : [])].map((at) => hideNode(bytes, at));
+      if (lm) hidden.push(hideOutput(bytes, lm.output));
+      const patch = headPatch({ logitsName: 'logits', logitsFp16, vocab, presents, embeds, split: plan, causalMask: mask, lmHead: lm });
       try {
         let withHead: Uint8Array;
         if (patch.length <= file.buffer.length - file.size) {
@@ -143,7 +155,7 @@ export async function openSession(onnxPath: string, where: string, useHead = tru
           withHead = Buffer.concat([bytes, patch]);
         }
         const session = await create(withHead, onnxPath, threads, spinning);
-        return { session, signature: readSignature(session, where), hasHead: true, threads, spinning, embedding, splitAttention: !!plan };
+        return { session, signature: readSignature(session, where, lm && movedLogits), hasHead: true, threads, spinning, embedding, splitAttention: !!plan };
       } catch (error) {
         for (const h of hidden) h.restore();
         if (error instanceof FatalError) throw error;

@@ -43,7 +43,7 @@ export interface Signature {
   readonly outputs: readonly string[];
 }
 
-type Meta = InferenceSession.ValueMetadata;
+export type Meta = InferenceSession.ValueMetadata;
 
 function describe(meta: readonly Meta[]): string {
   return meta
@@ -89,9 +89,10 @@ function kvSpec(inputs: readonly Meta[], outputs: readonly Meta[], where: string
   return { convention, pastNames, presentNames, dtype: first.type, heads, headDim, batchAxis, lengthAxis: batchAxis + 2 };
 }
 
-export function readSignature(session: InferenceSession, where: string): Signature {
+/** `movedLogits`: the export's logits output, when the head computes them instead (graph-lm-head.ts). */
+export function readSignature(session: InferenceSession, where: string, movedLogits?: Meta): Signature {
   const inputs = session.inputMetadata;
-  const outputs = session.outputMetadata;
+  const outputs = movedLogits ? [...session.outputMetadata, movedLogits] : session.outputMetadata;
   const found = `inputs: ${describe(inputs)}; outputs: ${describe(outputs)}`;
   const ids = tensorMeta(inputs, 'input_ids');
   const logits = tensorMeta(outputs, 'logits');
