@@ -29,8 +29,11 @@ for (const c of cases) {
     });
     afterAll(() => model?.close());
 
-    it('carries the in-graph scoring head and reads its KV convention', () => {
+    it('carries the in-graph scoring head, with the LM head moved in, and reads its KV convention', () => {
       expect(model.opened.hasHead).toBe(true);
+      // Both exports' W is under 1 MB, so the head multiplies by it as it goes (graph-lm-head.ts).
+      expect(model.opened.session.outputNames).not.toContain('logits');
+      expect(model.opened.signature.logitsName).toBe('logits');
       expect(model.opened.signature.kv?.convention).toBe(c.withoutTokenizer ? 'stacked' : 'optimum');
     });
 
