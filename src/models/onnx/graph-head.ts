@@ -155,7 +155,7 @@ export function headPatch(options: HeadOptions): Uint8Array {
   const lastIndex = g.op('Constant', [], { value: tensor(BigInt64Array.of(-1n), []) }, 'contam/last_index');
   const noEnd = g.op('Constant', [], { value: tensor(BigInt64Array.of(2n ** 62n), [1]) }, 'contam/no_end');
   // With the LM head moved in (graph-lm-head.ts) nothing else of a pass's size is held, and chunks
-  // of 2 MiB kept the tiny Llama pair's peak 33 MB under what 4 MiB did, as fast (W stays in cache).
+  // of 2 MiB kept the tiny Llama pair's peak 33 MB under what 4 MiB did (its W stays in cache).
   const chunkRows = options.chunkRows ?? Math.max(1, Math.floor((options.lmHead ? LM_CHUNK_BYTES : CHUNK_BYTES) / (4 * vocab)));
   const ints = (name: string, values: readonly number[], dims: readonly number[]) => g.op('Constant', [], { value: tensor(BigInt64Array.from(values, BigInt), dims) }, name);
   ints('contam/as_rows', [-1, vocab], [2]);
