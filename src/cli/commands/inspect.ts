@@ -54,7 +54,7 @@ export async function run(argv: string[], io: Output = stdio): Promise<void> {
       contextLength: model.contextLength,
       addsBos: tok.addsBos,
       specialTokens: { bos: special(tok.bosId), eos: special(tok.eosId), pad: special(tok.padId) },
-      scoringHead: model.opened.hasHead ? 'in-graph' : 'JavaScript log-softmax',
+      scoringHead: model.opened.hasHead ? (model.opened.lmHeadMoved ? 'in-graph, with the LM head (no pass holds its whole logits)' : 'in-graph') : 'JavaScript log-softmax',
       threads: model.opened.threads,
       fingerprint: model.fingerprint,
       ...describeSignature(model.opened.session),

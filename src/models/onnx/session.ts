@@ -32,6 +32,8 @@ export interface OpenedSession {
   readonly embedding?: EmbeddingSite;
   /** True when the attention reads the past in place and presents are built on request (graph-attention.ts). */
   readonly splitAttention?: boolean;
+  /** True when the head multiplies by the LM head's weight itself and the graph has no logits output (graph-lm-head.ts). */
+  readonly lmHeadMoved?: boolean;
 }
 
 function options(onnxPath: string, threads: number, spinning: boolean): ort.InferenceSession.SessionOptions {
@@ -155,7 +157,7 @@ export async function openSession(onnxPath: string, where: string, useHead = tru
           withHead = Buffer.concat([bytes, patch]);
         }
         const session = await create(withHead, onnxPath, threads, spinning);
-        return { session, signature: readSignature(session, where, lm && movedLogits), hasHead: true, threads, spinning, embedding, splitAttention: !!plan };
+        return { session, signature: readSignature(session, where, lm && movedLogits), hasHead: true, threads, spinning, embedding, splitAttention: !!plan, lmHeadMoved: !!lm };
       } catch (error) {
         for (const h of hidden) h.restore();
         if (error instanceof FatalError) throw error;
