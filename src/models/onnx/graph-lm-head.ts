@@ -15,10 +15,11 @@
  * constant for a kernel one graph level down, not two, so the MatMul must not sit inside an If.
  *
  * Only where W is at most LM_HEAD_MAX_BYTES: each chunk reads all of W again, which costs nothing
- * while W stays in the CPU's cache and a lot when it does not. gpt2-mini's W (51 MB) scored 25-37%
- * slower in 10-row chunks and about as fast only in chunks whose log-softmax products raised its
- * peak above the whole logits' (bench/, 2026-12-07); the tiny Llama's scored as fast or faster, and
- * its whole audit took 14.4 s against 14.0 (medians of seven interleaved pairs, ratios 0.92-1.16).
+ * while W stays in the CPU's cache and a lot when it does not. With gpt2-mini's W (51 MB) scoring
+ * was 25-37% slower in 10-row chunks, and still 4-6% slower with 80-row products scored 20 rows at a
+ * time, whose audit then peaked higher than with the whole logits (453 MB against 444; in-process
+ * A/Bs and child runs, 2026-12-07). The tiny Llama's scored as fast or faster, and its whole audit
+ * took 14.4 s against 14.0 (medians of seven interleaved pairs, ratios 0.92-1.16).
  *
  * Only the plain pattern is taken: `logits` made by a MatMul whose W is a 2-D initializer [width,
  * vocab], or a Transpose of one [vocab, width] (GPT-2's tied embedding), so `hidden` is [batch,
