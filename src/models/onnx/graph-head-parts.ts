@@ -40,3 +40,13 @@ export function rowStats(g: GraphBuilder, chunk: string, targets: string): { lp:
 }
 
 export const NUMBERS = ['lp', 'mean', 'std'] as const;
+
+/**
+ * In a Loop body whose iteration number is `i`: takes rows [i x step, (i + 1) x step) of a value
+ * (`step` a [1] int64). Slice clamps the end at the last row, so the last chunk may be shorter.
+ */
+export function chunkSlicer(g: GraphBuilder, i: string, step: string): (x: string, name: string) => string {
+  const from = g.op('Mul', [g.op('Reshape', [i, 'contam/one_dim'], {}, 'contam/i1'), step], {}, 'contam/from');
+  const to = g.op('Add', [from, step], {}, 'contam/to');
+  return (x, name) => g.op('Slice', [x, from, to, 'contam/axis_0'], {}, `contam/${name}`);
+}

@@ -25,7 +25,7 @@ import { readFields, utf8, type Bytes } from './protobuf-wire.js';
 import type { SplitPlan } from './graph-attention.js';
 import type { CausalMaskPlan } from './graph-causal-mask.js';
 import { buildLmHead, type LmHeadPlan } from './graph-lm-head.js';
-import { HEAD, NUMBERS, headBuilder, lastAxis, rowStats, tensor } from './graph-head-parts.js';
+import { HEAD, NUMBERS, chunkSlicer, headBuilder, lastAxis, rowStats, tensor } from './graph-head-parts.js';
 
 export { HEAD };
 
@@ -93,11 +93,7 @@ function chunkBody(fp16: boolean): GraphBuilder {
   const i = g.input('contam/i', 'int64', []);
   const cond = g.input('contam/cond_in', 'bool', []);
   const carried = NUMBERS.map((n) => g.input(`contam/${n}_in`, 'float32', ['contam_n', 1]));
-  const step = 'contam/chunk_1d';
-  const from = g.op('Mul', [g.op('Reshape', [i, 'contam/one_dim'], {}, 'contam/i1'), step], {}, 'contam/from');
-  const to = g.op('Add', [from, step], {}, 'contam/to');
-  // Slice clamps `to` at the last row, so the last chunk may be shorter.
-  const rows = (x: string, name: string) => g.op('Slice', [x, from, to, 'contam/axis_0'], {}, `contam/${name}`);
+  const rows = chunkSlicer(g, i, 'contam/chunk_1d');
   // fp16 logits are widened a chunk at a time: a whole pass's fp32 copy was twice the logits' size.
   const chunk = rows('contam/logits2d', 'chunk_logits');
   const wide = fp16 ? g.op('Cast', [chunk], { to: { int: DataType.FLOAT } }, 'contam/chunk_logits32') : chunk;
@@ -156,7 +152,7 @@ export function headPatch(options: HeadOptions): Uint8Array {
   const noEnd = g.op('Constant', [], { value: tensor(BigInt64Array.of(2n ** 62n), [1]) }, 'contam/no_end');
   // With the LM head moved in (graph-lm-head.ts) nothing else of a pass's size is held, and chunks
   // of 2 MiB kept the tiny Llama pair's peak 33 MB under what 4 MiB did (its W stays in cache).
-  const chunkRows = options.chunkRows ?? Math.max(1, Math.floor((options.lmHead ? LM_CHUNK_BYTES : CHUNK_BYTES) / (4 * vocab)));
+  const rowsPerChunk = options.chunkRows ?? Math.max(1, Math.floor((options.lmHead ? LM_CHUNK_BYTES : CHUNK_BYTES) / (4 * vocab)));
   const ints = (name: string, values: readonly number[], dims: readonly number[]) => g.op('Constant', [], { value: tensor(BigInt64Array.from(values, BigInt), dims) }, name);
   ints('contam/as_rows', [-1, vocab], [2]);
   ints('contam/as_column', [-1, 1], [2]);
@@ -164,11 +160,10 @@ export function headPatch(options: HeadOptions): Uint8Array {
   ints('contam/axis_0', [0], [1]);
   ints('contam/zero', [0], []);
   ints('contam/one', [1], []);
-  ints('contam/chunk', [chunkRows], []);
-  ints('contam/chunk_1d', [chunkRows], [1]);
-  ints('contam/chunk_less_one', [chunkRows - 1], []);
+  ints('contam/chunk', [rowsPerChunk], []);
+  ints('contam/chunk_1d', [rowsPerChunk], [1]);
+  ints('contam/chunk_less_one', [rowsPerChunk - 1], []);
   g.op('Cast', ['contam/one'], { to: { int: DataType.BOOL } }, 'contam/true');
-  ints('contam/scalar', [], [0]);
   if (options.lmHead) {
     buildLmHead(g, options.lmHead);
   } else {

@@ -28,7 +28,7 @@
 import type { GraphBuilder } from '../../onnx/graph-builder.js';
 import { DataType } from '../../onnx/proto.js';
 import { eachGraphEntry, graphNodes, parseInitializer, producers, type InitializerInfo } from './graph-edit.js';
-import { HEAD, NUMBERS, headBuilder, lastAxis, rowStats, tensor } from './graph-head-parts.js';
+import { HEAD, NUMBERS, chunkSlicer, headBuilder, lastAxis, rowStats, tensor } from './graph-head-parts.js';
 import { readFields, utf8, type Bytes } from './protobuf-wire.js';
 
 /** The largest W moved into the head (see above). */
@@ -141,10 +141,7 @@ function chunkBody(lm: LmHeadPlan): GraphBuilder {
   const i = g.input('contam/i', 'int64', []);
   g.input('contam/cond_in', 'bool', []);
   for (const [n, type, dims] of CARRIED) g.input(`contam/${n}_in`, type, dims);
-  const from = g.op('Mul', [g.op('Reshape', [i, 'contam/one_dim'], {}, 'contam/i1'), 'contam/step'], {}, 'contam/from');
-  const to = g.op('Add', [from, 'contam/step'], {}, 'contam/to');
-  // Slice clamps `to` at the last row, so the last chunk may be shorter.
-  const slice = (x: string, name: string) => g.op('Slice', [x, from, to, 'contam/axis_0'], {}, `contam/${name}`);
+  const slice = chunkSlicer(g, i, 'contam/step');
   g.op('MatMul', [slice('contam/rows', 'chunk_rows'), lm.weight], {}, 'contam/chunk_logits');
   slice('contam/row_index', 'chunk_at');
   slice('contam/targets2d', 'chunk_targets');
@@ -159,9 +156,10 @@ function chunkBody(lm: LmHeadPlan): GraphBuilder {
 /**
  * Adds to the head's graph `g` the nodes that make contam_logprob, contam_mean, contam_std and
  * contam_topk_values / _indices with the LM head moved in. Uses the constants headPatch declares
- * (contam/ones, contam/last_index, contam/chunk_1d, contam/scalar, ...).
+ * (contam/ones, contam/last_index, contam/chunk_1d, ...).
  */
 export function buildLmHead(g: GraphBuilder, lm: LmHeadPlan): void {
+  g.op('Constant', [], { value: tensor(new BigInt64Array(0), [0]) }, 'contam/scalar');
   const picked = ['contam/rows', 'contam/step', 'contam/k', 'contam/numbers_shape_picked'];
   g.node('If', [HEAD.score], { then_branch: { graph: pickRows(lm, true) }, else_branch: { graph: pickRows(lm, false) } }, picked);
   g.op('Reshape', [HEAD.targetIds, 'contam/as_column'], {}, 'contam/targets2d');
