@@ -22,7 +22,7 @@
  * decoder's branches) is left whole.
  */
 import { GraphBuilder } from '../../onnx/graph-builder.js';
-import { graphNodes, graphValueNames, producers, type GraphNode } from './graph-edit.js';
+import { graphNodes, graphValueNames, isStandardOp, producers, type GraphNode } from './graph-edit.js';
 import type { Bytes } from './protobuf-wire.js';
 
 /** A bool [1] input: build the presents in this pass (a prefill or a caller that fetches them). */
@@ -63,14 +63,13 @@ function usesOf(name: string, consumers: Map<string, GraphNode[]>, outputs: Set<
   const keys: Uses['keys'] = [];
   const values: GraphNode[] = [];
   const shapes: GraphNode[] = [];
-  const plain = (n: GraphNode) => n.domain === '' || n.domain === 'ai.onnx';
   for (const n of consumers.get(name) ?? []) {
-    if (!plain(n)) return undefined;
+    if (!isStandardOp(n)) return undefined;
     if (n.op === 'Shape' && n.attributes.length === 0) shapes.push(n);
     else if (n.op === 'MatMul' && n.inputs[0] !== name && n.inputs[1] === name) values.push(n);
     else if (n.op === 'Transpose' && same(n.ints.perm, KEY_PERM) && !outputs.has(n.outputs[0])) {
       const matmuls = consumers.get(n.outputs[0]) ?? [];
-      if (!matmuls.every((m) => plain(m) && m.op === 'MatMul' && m.inputs[0] !== n.outputs[0] && m.inputs[1] === n.outputs[0])) return undefined;
+      if (!matmuls.every((m) => isStandardOp(m) && m.op === 'MatMul' && m.inputs[0] !== n.outputs[0] && m.inputs[1] === n.outputs[0])) return undefined;
       keys.push({ transpose: n, matmuls });
     } else return undefined;
   }

@@ -20,7 +20,7 @@
  * whose condition is a Less and whose fill is a ConstantOfShape.
  */
 import type { GraphBuilder } from '../../onnx/graph-builder.js';
-import { graphNodes, producers, type GraphNode } from './graph-edit.js';
+import { graphNodes, isStandardOp, producers, type GraphNode } from './graph-edit.js';
 import type { Bytes } from './protobuf-wire.js';
 
 export interface CausalMaskPlan {
@@ -34,18 +34,16 @@ interface Site {
   readonly where: GraphNode;
 }
 
-const plain = (n: GraphNode) => n.domain === '' || n.domain === 'ai.onnx';
-
 /** The triangles to replace, or undefined when the graph has none of this pattern. */
 export function planCausalMask(model: Bytes): CausalMaskPlan | undefined {
   const nodes = graphNodes(model);
   const producer = producers(nodes);
   const sites: Site[] = [];
   for (const expand of nodes) {
-    if (expand.op !== 'Expand' || !plain(expand) || expand.inputs.length !== 2) continue;
+    if (expand.op !== 'Expand' || !isStandardOp(expand) || expand.inputs.length !== 2) continue;
     let data = producer.get(expand.inputs[0]);
-    while (data && data.op === 'Unsqueeze' && plain(data)) data = producer.get(data.inputs[0]);
-    if (!data || data.op !== 'Where' || !plain(data) || data.inputs.length !== 3) continue;
+    while (data && data.op === 'Unsqueeze' && isStandardOp(data)) data = producer.get(data.inputs[0]);
+    if (!data || data.op !== 'Where' || !isStandardOp(data) || data.inputs.length !== 3) continue;
     if (producer.get(data.inputs[0])?.op !== 'Less' || producer.get(data.inputs[2])?.op !== 'ConstantOfShape') continue;
     sites.push({ expand, where: data });
   }

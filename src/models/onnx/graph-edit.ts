@@ -88,6 +88,9 @@ export function parseNode(bytes: Bytes, start: number): GraphNode {
   return { start, op, domain, inputs, outputs, int, ints, attributes, hasSubgraph };
 }
 
+/** True for an op of the default ONNX domain (written '' or 'ai.onnx'), not a contrib or custom one. */
+export const isStandardOp = (n: GraphNode): boolean => n.domain === '' || n.domain === 'ai.onnx';
+
 /** Every top-level node of the graph, in order. */
 export function graphNodes(model: Bytes): GraphNode[] {
   const nodes: GraphNode[] = [];

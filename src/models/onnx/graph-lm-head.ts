@@ -27,7 +27,7 @@
  */
 import type { GraphBuilder } from '../../onnx/graph-builder.js';
 import { DataType } from '../../onnx/proto.js';
-import { eachGraphEntry, graphNodes, parseInitializer, producers, type InitializerInfo } from './graph-edit.js';
+import { eachGraphEntry, graphNodes, isStandardOp, parseInitializer, producers, type InitializerInfo } from './graph-edit.js';
 import { HEAD, NUMBERS, chunkSlicer, headBuilder, lastAxis, rowStats, tensor } from './graph-head-parts.js';
 import { readFields, utf8, type Bytes } from './protobuf-wire.js';
 
@@ -47,15 +47,13 @@ export interface LmHeadPlan {
   readonly output: number;
 }
 
-const plain = (domain: string) => domain === '' || domain === 'ai.onnx';
-
 /** The LM head to move, or undefined when `logits` is made some other way or W is large. */
 export function planLmHead(model: Bytes, logitsName: string, vocab: number): LmHeadPlan | undefined {
   const nodes = graphNodes(model);
   const matmul = producers(nodes).get(logitsName);
-  if (!matmul || matmul.op !== 'MatMul' || !plain(matmul.domain) || matmul.inputs.length !== 2) return undefined;
+  if (!matmul || matmul.op !== 'MatMul' || !isStandardOp(matmul) || matmul.inputs.length !== 2) return undefined;
   const [hidden, weight] = matmul.inputs;
-  const transpose = nodes.find((n) => n.outputs[0] === weight && n.op === 'Transpose' && plain(n.domain));
+  const transpose = nodes.find((n) => n.outputs[0] === weight && n.op === 'Transpose' && isStandardOp(n));
   const perm = transpose?.ints.perm;
   if (perm && !(perm.length === 2 && perm[0] === 1 && perm[1] === 0)) return undefined;
   const storedName = transpose ? transpose.inputs[0] : weight;
