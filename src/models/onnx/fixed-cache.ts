@@ -20,14 +20,35 @@ export class FixedCache {
   private filled: number;
   private readonly outer: number;
 
+  /**
+   * `shared`: a prefix's K/V of batch 1 that every row reads before its own slots (graph-attention.ts
+   * sharedPastName); the slots then hold only the new tokens.
+   */
   constructor(
     private readonly kv: KvSpec,
     public tensors: ort.Tensor[],
     readonly capacity: number,
     filled: number,
+    readonly shared?: readonly ort.Tensor[],
   ) {
     this.filled = filled;
     this.outer = kv.batchAxis === 1 ? 2 : 1;
+  }
+
+  /**
+   * Rows that read the prefill's presents (batch 1) as their shared past, and `capacity` slots each
+   * for their new tokens, in `buffers`. Nothing is copied: the slots the mask hides are never read.
+   */
+  static afterShared(kv: KvSpec, presents: ort.Tensor[], rows: number, capacity: number, buffers = new KvBuffers()): FixedCache {
+    const size = rows * kv.heads * capacity * kv.headDim;
+    const pool = buffers.take(presents.length, size, kv.dtype === 'float16');
+    const tensors = presents.map((p, i) => {
+      const dims = [...p.dims];
+      dims[kv.batchAxis] = rows;
+      dims[kv.lengthAxis] = capacity;
+      return new ort.Tensor(p.type as 'float32', pool[i].subarray(0, size) as Float32Array, dims);
+    });
+    return new FixedCache(kv, tensors, capacity, 0, presents);
   }
 
   /**
@@ -61,11 +82,12 @@ export class FixedCache {
     return this.filled;
   }
 
-  /** Mask over capacity slots plus the new token, the same for every row. */
+  /** Mask over the shared past, the capacity slots and the new token, the same for every row. */
   maskRow(): number[] {
-    const row = new Array(this.capacity + 1).fill(0);
-    for (let t = 0; t < this.filled; t++) row[t] = 1;
-    row[this.capacity] = 1;
+    const before = this.shared ? this.shared[0].dims[this.kv.lengthAxis] : 0;
+    const row = new Array(before + this.capacity + 1).fill(0);
+    for (let t = 0; t < before + this.filled; t++) row[t] = 1;
+    row[before + this.capacity] = 1;
     return row;
   }
 
@@ -107,6 +129,38 @@ export class FixedCache {
       return new ort.Tensor(t.type as 'float32', data.subarray(0, this.outer * rows.length * rowSize) as Float32Array, dims);
     });
   }
+}
+
+const sharing = new WeakMap<OpenedSession, boolean>();
+
+/**
+ * Whether rows may read a shared prefix on this session: every past has a shared input (the split
+ * attention took every layer), and two rows after a shared past give the top logits the ordinary
+ * step gives, with a masked gap in their slots. Checked once per session.
+ */
+export async function sharedPrefixWorks(s: OpenedSession, vocab: number): Promise<boolean> {
+  const known = sharing.get(s);
+  if (known !== undefined) return known;
+  const kv = s.signature.kv;
+  let ok = false;
+  if (kv && kv.convention === 'optimum' && kv.pastNames.every((n) => s.sharedPasts?.includes(n)) && (await fixedCacheWorks(s, vocab))) {
+    try {
+      const prefix = [1, 2, 3].map((t) => t % vocab);
+      const next = [4 % vocab, 5 % vocab];
+      const k = Math.min(8, vocab);
+      const pre = await forward(s, { ids: [prefix], mask: [[1, 1, 1]], topK: k, fetch: [HEAD.topValues, HEAD.topIndices, ...kv.presentNames] });
+      const presents = kv.presentNames.map((n) => pre[n]);
+      const plain = await Promise.all(next.map((t) => forward(s, { ids: [[t]], mask: [[1, 1, 1, 1]], past: presents, topK: k, fetch: [HEAD.topValues] })));
+      const cache = FixedCache.afterShared(kv, presents, 2, 3);
+      const fast = await forward(s, { ids: next.map((t) => [t]), mask: [cache.maskRow(), cache.maskRow()], past: cache.tensors, shared: cache.shared, topK: k, fetch: [HEAD.topValues] });
+      const rows = fast[HEAD.topValues].data as Float32Array;
+      ok = plain.every((p, r) => sameTopLogits(p, { [HEAD.topValues]: new ort.Tensor('float32', rows.subarray(r * k, (r + 1) * k), [1, k]) }, kv));
+    } catch {
+      ok = false;
+    }
+  }
+  sharing.set(s, ok);
+  return ok;
 }
 
 /** Whether two passes' top-k logits agree, within what the K/V's float type allows (relative above 1). */

@@ -1,6 +1,6 @@
 /** One forward pass over a padded batch: builds every input the signature asks for. */
 import { lookupEmbeddings } from './embedding.js';
-import { PRESENTS_INPUT } from './graph-attention.js';
+import { PRESENTS_INPUT, sharedPastName } from './graph-attention.js';
 import { HEAD, ort, type Feeds, type OpenedSession } from './session.js';
 import type { IntType, KvSpec } from './signature.js';
 
@@ -11,6 +11,8 @@ export interface ForwardInput {
   readonly mask: readonly number[][];
   /** KV tensors in signature order, or undefined for an empty past. */
   readonly past?: readonly ort.Tensor[];
+  /** A past of batch 1 every row reads before its own (signature order; session.sharedPasts), or undefined for none. */
+  readonly shared?: readonly ort.Tensor[];
   /** Scoring head: the token each position should predict, [batch, seq]. */
   readonly targets?: readonly number[][];
   /** Sampling head: how many top logits to return at the last position. */
@@ -98,6 +100,14 @@ export async function forward(s: OpenedSession, input: ForwardInput): Promise<or
     if (sig.inputs.includes(HEAD.tailFrom)) feeds[HEAD.tailFrom] = intTensor('int64', [input.tails ? -seq : -1], [1]);
     // Split attention builds the presents only for a pass that fetches them (graph-attention.ts).
     if (s.splitAttention) feeds[PRESENTS_INPUT] = new ort.Tensor('bool', Uint8Array.from([input.fetch.some((n) => sig.kv?.presentNames.includes(n)) ? 1 : 0]), [1]);
+    if (s.sharedPasts && sig.kv) {
+      const kv = sig.kv;
+      const none = input.shared ? undefined : emptyPast(kv, 1);
+      for (const past of s.sharedPasts) {
+        const i = kv.pastNames.indexOf(past);
+        feeds[sharedPastName(past)] = (input.shared ?? none!)[i];
+      }
+    }
     if (s.embedding) feeds[HEAD.embeds] = lookupEmbeddings(s.embedding, input.ids);
   }
   return s.session.run(feeds, [...input.fetch]);

@@ -10,7 +10,11 @@
  *   Q x T(Concat(P, X))   = Concat(Q x T(P), Q x T(X))             along the scores' last axis
  *   probs x Concat(P, X)  = probs[.., :|P|] x P + probs[.., |P|:] x X
  *
- * so the attention reads the past where it lies (buildSplit says on which passes). The present
+ * so the attention reads the past where it lies (buildSplit says on which passes). A third part, a
+ * shared past S of batch 1 read before P (`contam_shared_<past>`, empty unless fed), lets the rows
+ * of a sampling call share their prefix's K/V instead of each holding a copy of it: MatMul
+ * broadcasts S's batch of 1 over the rows, so Q x T(S) and probs[.., :|S|] x S read it once per
+ * step. Where a pass takes the export's own products, S is expanded to the rows in front of P. The present
  * itself is still built, but only when a pass fetches it (`contam_presents`, an If), and the head's
  * new-position and tail outputs are taken from X, which holds exactly the positions they slice.
  * Scores, softmax and masks between the two products see the same tensors as before.
@@ -27,6 +31,9 @@ import type { Bytes } from './protobuf-wire.js';
 
 /** A bool [1] input: build the presents in this pass (a prefill or a caller that fetches them). */
 export const PRESENTS_INPUT = 'contam_presents';
+
+/** The shared past read before a past input, [1, heads, length, head_dim]; empty when no rows share a prefix. */
+export const sharedPastName = (past: string): string => `contam_shared_${past}`;
 
 export interface SplitSite {
   /** The present graph output the Concat made. */
@@ -133,15 +140,25 @@ function buildSplit(g: GraphBuilder, found: readonly { site: SplitSite; uses: Us
   const lengthAttr = { axis: { int: LENGTH_AXIS } };
   const lengthOnly = ints('contam/split_length_only', [0, 0, 1, 0]);
   const perm = { perm: { ints: KEY_PERM } };
+  const batchAxis = ints('contam/split_batch_axis', [0]);
+  const presents: PresentMaker[] = [];
+  const ones = ints('contam/split_ones', [1, 1, 1]);
   found.forEach(({ site, uses }, i) => {
     const { past, fresh, elemType } = site;
+    const shared = g.input(sharedPastName(past), elemType, [1, 'contam_shared_heads', 'contam_shared_length', 'contam_shared_width']);
+    const shapeShared = g.op('Shape', [shared], {}, name(i, 'shared_shape'));
+    const sharedLength = g.op('Slice', [shapeShared, lengthAxis, lengthEnd], {}, name(i, 'shared_length'));
     const shapePast = g.op('Shape', [past], {}, name(i, 'past_shape'));
     const pastLength = g.op('Slice', [shapePast, lengthAxis, lengthEnd], {}, name(i, 'past_length'));
+    const before = g.op('Add', [sharedLength, pastLength], {}, name(i, 'before_length'));
     const shapeFresh = g.op('Shape', [fresh], {}, name(i, 'fresh_shape'));
     const freshLength = g.op('Slice', [shapeFresh, lengthAxis, lengthEnd], {}, name(i, 'fresh_length'));
     const width = g.op('Slice', [shapeFresh, lengthEnd, end], {}, name(i, 'head_width'));
     const few = g.op('Less', [freshLength, width], {}, name(i, 'few_new'));
-    const useSplit = g.op('And', [g.op('Greater', [pastLength, zero], {}, name(i, 'has_past')), few], {}, name(i, 'split'));
+    const useSplit = g.op('And', [g.op('Greater', [before, zero], {}, name(i, 'has_past')), few], {}, name(i, 'split'));
+    // S repeated to the rows, for the export's own products and the presents: [rows, 1, 1, 1].
+    const rows = g.op('Concat', [g.op('Slice', [shapeFresh, zero, ints(name(i, 'one'), [1]), batchAxis], {}, name(i, 'rows')), ones], { axis: { int: 0 } }, name(i, 'rows_shape'));
+    const whole = (b: GraphBuilder, n: (x: string) => string) => b.op('Concat', [b.op('Expand', [shared, rows], {}, n('shared_rows')), past, fresh], lengthAttr, n('whole'));
     const ifSplit = (output: string, what: string, split: (b: GraphBuilder, n: (x: string) => string) => string, plain: (b: GraphBuilder, n: (x: string) => string) => string) => {
       const n = (kind: string) => (x: string) => name(i, `${what}_${kind}_${x}`);
       g.node('If', [useSplit], { then_branch: { graph: branch(`contam_split_${i}_${what}`, elemType, (b) => split(b, n('split'))) }, else_branch: { graph: branch(`contam_plain_${i}_${what}`, elemType, (b) => plain(b, n('plain'))) } }, [output]);
@@ -153,11 +170,12 @@ function buildSplit(g: GraphBuilder, found: readonly { site: SplitSite; uses: Us
           m.outputs[0],
           `scores${k}_${j}`,
           (b, n) => {
+            const onShared = b.op('MatMul', [a, b.op('Transpose', [shared], perm, n('shared_t'))], {}, n('shared'));
             const onPast = b.op('MatMul', [a, b.op('Transpose', [past], perm, n('past_t'))], {}, n('past'));
             const onFresh = b.op('MatMul', [a, b.op('Transpose', [fresh], perm, n('fresh_t'))], {}, n('fresh'));
-            return b.op('Concat', [onPast, onFresh], { axis: { int: -1 } }, n('scores'));
+            return b.op('Concat', [onShared, onPast, onFresh], { axis: { int: -1 } }, n('scores'));
           },
-          (b, n) => b.op('MatMul', [a, b.op('Transpose', [b.op('Concat', [past, fresh], lengthAttr, n('whole'))], perm, n('whole_t'))], {}, n('scores')),
+          (b, n) => b.op('MatMul', [a, b.op('Transpose', [whole(b, n)], perm, n('whole_t'))], {}, n('scores')),
         );
       }),
     );
@@ -167,31 +185,38 @@ function buildSplit(g: GraphBuilder, found: readonly { site: SplitSite; uses: Us
         m.outputs[0],
         `context${v}`,
         (b, n) => {
-          const onPast = b.op('Slice', [probs, zero, pastLength, lastAxis], {}, n('probs_past'));
-          const onFresh = b.op('Slice', [probs, pastLength, end, lastAxis], {}, n('probs_fresh'));
-          return b.op('Add', [b.op('MatMul', [onPast, past], {}, n('past')), b.op('MatMul', [onFresh, fresh], {}, n('fresh'))], {}, n('context'));
+          const onShared = b.op('Slice', [probs, zero, sharedLength, lastAxis], {}, n('probs_shared'));
+          const onPast = b.op('Slice', [probs, sharedLength, before, lastAxis], {}, n('probs_past'));
+          const onFresh = b.op('Slice', [probs, before, end, lastAxis], {}, n('probs_fresh'));
+          const sum = b.op('Add', [b.op('MatMul', [onShared, shared], {}, n('shared')), b.op('MatMul', [onPast, past], {}, n('past'))], {}, n('before'));
+          return b.op('Add', [sum, b.op('MatMul', [onFresh, fresh], {}, n('fresh'))], {}, n('context'));
         },
-        (b, n) => b.op('MatMul', [probs, b.op('Concat', [past, fresh], lengthAttr, n('whole'))], {}, n('context')),
+        (b, n) => b.op('MatMul', [probs, whole(b, n)], {}, n('context')),
       );
     });
-    uses.shapes.forEach((s, v) => g.op('Add', [shapeFresh, g.op('Mul', [shapePast, lengthOnly], {}, name(i, `shape_past${v}`))], {}, s.outputs[0]));
+    uses.shapes.forEach((s, v) => g.op('Add', [shapeFresh, g.op('Mul', [g.op('Add', [shapePast, shapeShared], {}, name(i, `shape_before${v}`)), lengthOnly], {}, name(i, `shape_past${v}`))], {}, s.outputs[0]));
+    presents.push({ site, make: whole });
   });
   g.node(
     'If',
     [PRESENTS_INPUT],
-    { then_branch: { graph: presentsBranch(found, true, zero, lengthAxis) }, else_branch: { graph: presentsBranch(found, false, zero, lengthAxis) } },
-    found.map((f) => f.site.present),
+    { then_branch: { graph: presentsBranch(presents, true, zero, lengthAxis) }, else_branch: { graph: presentsBranch(presents, false, zero, lengthAxis) } },
+    presents.map((p) => p.site.present),
   );
   g.input(PRESENTS_INPUT, 'bool', [1]);
 }
 
-/** The presents as the export built them, or empty (a slice of nothing of X, in X's type). */
-function presentsBranch(found: readonly { site: SplitSite }[], build: boolean, zero: string, lengthAxis: string): GraphBuilder {
+/** How one present is built whole: Concat(S repeated to the rows, P, X), nodes added to the given graph. */
+interface PresentMaker {
+  readonly site: SplitSite;
+  readonly make: (b: GraphBuilder, n: (x: string) => string) => string;
+}
+
+/** The presents as the export built them (with the shared past in front), or empty (a slice of nothing of X, in X's type). */
+function presentsBranch(presents: readonly PresentMaker[], build: boolean, zero: string, lengthAxis: string): GraphBuilder {
   const g = new GraphBuilder({ name: build ? 'contam_presents' : 'contam_no_presents', nodeName: (_, o) => `contam/${o[0]}` });
-  found.forEach(({ site }, i) => {
-    const out = build
-      ? g.op('Concat', [site.past, site.fresh], { axis: { int: LENGTH_AXIS } }, `contam/present_${i}`)
-      : g.op('Slice', [site.fresh, zero, zero, lengthAxis], {}, `contam/no_present_${i}`);
+  presents.forEach(({ site, make }, i) => {
+    const out = build ? make(g, (x) => `contam/present_${i}_${x}`) : g.op('Slice', [site.fresh, zero, zero, lengthAxis], {}, `contam/no_present_${i}`);
     g.output(out, site.elemType, ['contam_kv_b', 'contam_kv_h', 'contam_kv_l', 'contam_kv_d']);
   });
   return g;

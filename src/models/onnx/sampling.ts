@@ -1,9 +1,12 @@
 /**
- * Batched, seeded sampling with the KV cache. One prefix is prefilled once; its cache is tiled to
- * the n continuations (performance-notes.md: prefilling n identical rows costs a quarter of the run).
- * Finished rows leave the batch, so later steps only pay for live ones.
+ * Batched, seeded sampling with the KV cache. One prefix is prefilled once (performance-notes.md:
+ * prefilling n identical rows costs a quarter of the run), and its cache serves the n continuations:
+ * read in place by every row where the split attention took every layer (fixed-cache.ts
+ * sharedPrefixWorks), else tiled into each row. Finished rows leave the batch, so later steps only
+ * pay for live ones.
  *
- * Memory: the cache costs rows x (prefix + new tokens) x the model's K/V bytes per token in JS, and
+ * Memory: the cache costs rows x new tokens (rows x (prefix + new tokens) when the prefix is tiled)
+ * x the model's K/V bytes per token in JS, and
  * as much again inside onnxruntime when the export's attention concatenates past and new (with the
  * split attention of graph-attention.ts a decode step holds only its new position there). For a
  * long text that is hundreds of MB even for a small model, so the rows go in batches that keep the
@@ -17,7 +20,7 @@ import { asFloat32 } from './half.js';
 import { forward } from './forward.js';
 import { topK as jsTopK } from './logit-stats.js';
 import { HEAD, ort, type OpenedSession } from './session.js';
-import { FixedCache, fixedCacheWorks } from './fixed-cache.js';
+import { FixedCache, fixedCacheWorks, sharedPrefixWorks } from './fixed-cache.js';
 import { KvBuffers } from './kv-buffers.js';
 import { newKvName } from './graph-head.js';
 import { segmentRows, segmentSupport } from './segments.js';
@@ -190,7 +193,9 @@ export async function sampleContinuations(
   const prefill = await prefillPrefix(s, ctx, prefix, k, fetch);
   const cand = await candidates(s, prefill, k);
   const rngs = Array.from({ length: o.n }, (_, row) => derivedRandom(o.seed ?? 0, `row ${row}`));
-  const most = rowsPerBatch(kv, ctx, prefix.length + o.maxNewTokens);
+  // Rows that share the prefix's K/V hold only their new tokens' (fixed-cache.ts sharedPrefixWorks).
+  const shared = !!kv && (await sharedPrefixWorks(s, ctx.vocab));
+  const most = rowsPerBatch(kv, ctx, (shared ? 0 : prefix.length) + o.maxNewTokens);
   // Equal batches (100 rows at most 61 a batch: 50 + 50, not 61 + 39): the cache, sized by the
   // first batch, then has fewer fresh pages to touch, at the same number of steps.
   const step = Math.ceil(o.n / Math.ceil(o.n / most));
@@ -201,7 +206,7 @@ export async function sampleContinuations(
   const buffers = pooled ?? new KvBuffers();
   try {
     for (let at = 0; at < o.n; at += step) {
-      out.push(...(await sampleBatch(s, ctx, prefix, o, rngs.slice(at, at + step), { prefill, cand, k, fetch, buffers })));
+      out.push(...(await sampleBatch(s, ctx, prefix, o, rngs.slice(at, at + step), { prefill, cand, k, fetch, buffers, shared })));
     }
   } finally {
     if (!pooled || buffers.bytes > KEEP_KV_BYTES) buffers.release();
@@ -238,6 +243,19 @@ interface Prefilled {
   readonly fetch: readonly string[];
   /** The fixed cache's buffers, shared by the batches. */
   readonly buffers: KvBuffers;
+  /** The rows read the prefill's K/V in place (batch 1) and their slots hold only new tokens. */
+  readonly shared: boolean;
+}
+
+/**
+ * The batch's fixed cache: slots for the new tokens behind the shared prefix, or slots for prefix and
+ * new tokens with the prefix tiled into each row; undefined where the graph takes neither.
+ */
+async function fixedCacheOf(s: OpenedSession, ctx: SamplerContext, kv: KvSpec, start: Prefilled, rows: number, prefixLength: number, newTokens: number): Promise<FixedCache | undefined> {
+  const presents = kv.presentNames.map((name) => start.prefill[name]);
+  if (start.shared) return FixedCache.afterShared(kv, presents, rows, newTokens, start.buffers);
+  if (await fixedCacheWorks(s, ctx.vocab)) return FixedCache.fromPrefill(kv, presents, rows, prefixLength + newTokens, start.buffers);
+  return undefined;
 }
 
 /** One batch of rows, one continuation per seeded stream. */
@@ -260,7 +278,7 @@ async function sampleBatch(
   // Every row starts from the same prefill distribution.
   let rowOf = live.map(() => 0);
   // Decode steps then return only the new K/V when the graph allows it (fixed-cache.ts).
-  const fixed = kv && (await fixedCacheWorks(s, ctx.vocab)) ? FixedCache.fromPrefill(kv, kv.presentNames.map((name) => out[name]), n, prefix.length + o.maxNewTokens, start.buffers) : undefined;
+  const fixed = kv && (await fixedCacheOf(s, ctx, kv, start, n, prefix.length, o.maxNewTokens));
   const stepFetch = fixed && kv ? [HEAD.topValues, HEAD.topIndices, ...kv.presentNames.map(newKvName)] : fetch;
   let past = kv && !fixed ? kv.presentNames.map((name) => selectRows(out[name], kv.batchAxis, rowOf)) : undefined;
   for (let step = 0; step < o.maxNewTokens && live.length > 0; step++) {
@@ -277,7 +295,7 @@ async function sampleBatch(
     // One array for every row: forward builds its tensor row once (forward.ts).
     const row = fixed ? fixed.maskRow() : new Array(length).fill(1);
     const mask = live.map(() => row);
-    out = await forward(s, { ids, mask, past: fixed ? fixed.tensors : past, topK: k, fetch: stepFetch });
+    out = await forward(s, { ids, mask, past: fixed ? fixed.tensors : past, shared: fixed?.shared, topK: k, fetch: stepFetch });
     cand = await candidates(s, out, k);
     rowOf = live.map((_, i) => i);
     if (fixed && kv) fixed.append(kv.presentNames.map((name) => out[newKvName(name)]));

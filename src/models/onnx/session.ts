@@ -32,6 +32,8 @@ export interface OpenedSession {
   readonly embedding?: EmbeddingSite;
   /** True when the attention reads the past in place and presents are built on request (graph-attention.ts). */
   readonly splitAttention?: boolean;
+  /** Past inputs the split attention reads a shared past of batch 1 before (graph-attention.ts sharedPastName), fed empty unless rows share a prefix. */
+  readonly sharedPasts?: readonly string[];
   /** True when the head multiplies by the LM head's weight itself and the graph has no logits output (graph-lm-head.ts). */
   readonly lmHeadMoved?: boolean;
 }
@@ -157,7 +159,7 @@ export async function openSession(onnxPath: string, where: string, useHead = tru
           withHead = Buffer.concat([bytes, patch]);
         }
         const session = await create(withHead, onnxPath, threads, spinning);
-        return { session, signature: readSignature(session, where, lm && movedLogits), hasHead: true, threads, spinning, embedding, splitAttention: !!plan, lmHeadMoved: !!lm };
+        return { session, signature: readSignature(session, where, lm && movedLogits), hasHead: true, threads, spinning, embedding, splitAttention: !!plan, sharedPasts: plan?.sites.map((site) => site.past), lmHeadMoved: !!lm };
       } catch (error) {
         for (const h of hidden) h.restore();
         if (error instanceof FatalError) throw error;
