@@ -72,8 +72,10 @@ export async function openModel(spec: string, options: OpenOptions = {}): Promis
   }
   const weightBytes = modelFileBytes(files);
   // A model's sampling batches may hold K/V cache worth half its weights (twice over, counting
-  // onnxruntime's copy unless the attention is split): the audit then stays near 1.5x the files, and
-  // GPT-2 small still samples 40 rows of a short prefix per batch, as fast as 100 (bench/).
+  // onnxruntime's copy unless the attention is split): the audit then stays near 1.5x the files.
+  // GPT-2 small samples the bench's 100 rows of 40 new tokens (their prefix shared) in two batches
+  // of 50; one batch of 100 was 12% faster but peaked at 1,042 MB against 853 (2026-12-07, 2 vCPUs),
+  // at the 1,047 MB that 1.5x its files + 300 MB allows.
   const kvBudget = options.kvBudget ?? Math.max(32 * 2 ** 20, Math.floor(weightBytes / 2));
   // The split attention (on unless options.splitAttention is false) saves onnxruntime's copy of a
   // decode batch's cache and costs a few MB of arena where long texts are scored (its Ifs), so it was
