@@ -131,70 +131,70 @@ export class FixedCache {
   }
 }
 
-const sharing = new WeakMap<OpenedSession, boolean>();
-
-/**
- * Whether rows may read a shared prefix on this session: every past has a shared input (the split
- * attention took every layer), and two rows after a shared past give the top logits the ordinary
- * step gives, with a masked gap in their slots. Checked once per session.
- */
-export async function sharedPrefixWorks(s: OpenedSession, vocab: number): Promise<boolean> {
-  const known = sharing.get(s);
-  if (known !== undefined) return known;
-  const kv = s.signature.kv;
-  let ok = false;
-  if (kv && kv.convention === 'optimum' && kv.pastNames.every((n) => s.sharedPasts?.includes(n)) && (await fixedCacheWorks(s, vocab))) {
-    try {
-      const prefix = [1, 2, 3].map((t) => t % vocab);
-      const next = [4 % vocab, 5 % vocab];
-      const k = Math.min(8, vocab);
-      const pre = await forward(s, { ids: [prefix], mask: [[1, 1, 1]], topK: k, fetch: [HEAD.topValues, HEAD.topIndices, ...kv.presentNames] });
-      const presents = kv.presentNames.map((n) => pre[n]);
-      const plain = await Promise.all(next.map((t) => forward(s, { ids: [[t]], mask: [[1, 1, 1, 1]], past: presents, topK: k, fetch: [HEAD.topValues] })));
-      const cache = FixedCache.afterShared(kv, presents, 2, 3);
-      const fast = await forward(s, { ids: next.map((t) => [t]), mask: [cache.maskRow(), cache.maskRow()], past: cache.tensors, shared: cache.shared, topK: k, fetch: [HEAD.topValues] });
-      const rows = fast[HEAD.topValues].data as Float32Array;
-      ok = plain.every((p, r) => sameTopLogits(p, { [HEAD.topValues]: new ort.Tensor('float32', rows.subarray(r * k, (r + 1) * k), [1, k]) }, kv));
-    } catch {
-      ok = false;
-    }
-  }
-  sharing.set(s, ok);
-  return ok;
-}
-
 /** Whether two passes' top-k logits agree, within what the K/V's float type allows (relative above 1). */
 export function sameTopLogits(a: ort.InferenceSession.ReturnType, b: ort.InferenceSession.ReturnType, kv: KvSpec): boolean {
-  const x = a[HEAD.topValues].data as Float32Array;
-  const y = b[HEAD.topValues].data as Float32Array;
+  return sameValues(a[HEAD.topValues].data as Float32Array, b[HEAD.topValues].data as Float32Array, kv);
+}
+
+function sameValues(x: Float32Array, y: Float32Array, kv: KvSpec): boolean {
   const tolerance = kv.dtype === 'float16' ? 2e-2 : 1e-4;
   return x.length === y.length && x.every((v, i) => Math.abs(v - y[i]) <= tolerance * Math.max(1, Math.abs(v)));
 }
 
-const verdicts = new WeakMap<OpenedSession, boolean>();
+/** A verdict worked out once per session; a check that throws says no. */
+async function once(verdicts: WeakMap<OpenedSession, boolean>, s: OpenedSession, eligible: boolean, check: () => Promise<boolean>): Promise<boolean> {
+  const known = verdicts.get(s);
+  if (known !== undefined) return known;
+  const ok = eligible && (await check().catch(() => false));
+  verdicts.set(s, ok);
+  return ok;
+}
+
+/** The checks' prefill of three tokens (its presents) and an ordinary decode step of `token` after it. */
+async function probe(s: OpenedSession, kv: KvSpec, vocab: number) {
+  const k = Math.min(8, vocab);
+  const pre = await forward(s, { ids: [[1, 2, 3].map((t) => t % vocab)], mask: [[1, 1, 1]], topK: k, fetch: [HEAD.topValues, HEAD.topIndices, ...kv.presentNames] });
+  const presents = kv.presentNames.map((n) => pre[n]);
+  const plainStep = async (token: number) => {
+    const out = await forward(s, { ids: [[token % vocab]], mask: [[1, 1, 1, 1]], past: presents, topK: k, fetch: [HEAD.topValues] });
+    return out[HEAD.topValues].data as Float32Array;
+  };
+  return { k, presents, plainStep };
+}
+
+const fixedVerdicts = new WeakMap<OpenedSession, boolean>();
 
 /** Whether one decode step through a fixed-capacity cache equals the ordinary step on this graph. */
 export async function fixedCacheWorks(s: OpenedSession, vocab: number): Promise<boolean> {
-  const known = verdicts.get(s);
-  if (known !== undefined) return known;
   const kv = s.signature.kv;
-  let ok = false;
-  if (s.hasHead && kv && kv.presentNames.every((n) => s.signature.outputs.includes(newKvName(n)))) {
-    try {
-      const prefix = [1, 2, 3].map((t) => t % vocab);
-      const next = 4 % vocab;
-      const k = Math.min(8, vocab);
-      const fetch = [HEAD.topValues, HEAD.topIndices, ...kv.presentNames];
-      const pre = await forward(s, { ids: [prefix], mask: [[1, 1, 1]], topK: k, fetch });
-      const presents = kv.presentNames.map((n) => pre[n]);
-      const plain = await forward(s, { ids: [[next]], mask: [[1, 1, 1, 1]], past: presents, topK: k, fetch: [HEAD.topValues] });
-      const cache = FixedCache.fromPrefill(kv, presents, 1, 6);
-      const fast = await forward(s, { ids: [[next]], mask: [cache.maskRow()], past: cache.tensors, topK: k, fetch: [HEAD.topValues] });
-      ok = sameTopLogits(plain, fast, kv);
-    } catch {
-      ok = false;
-    }
-  }
-  verdicts.set(s, ok);
-  return ok;
+  if (!kv) return false;
+  const eligible = s.hasHead && kv.presentNames.every((n) => s.signature.outputs.includes(newKvName(n)));
+  return once(fixedVerdicts, s, eligible, async () => {
+    const { k, presents, plainStep } = await probe(s, kv, vocab);
+    const cache = FixedCache.fromPrefill(kv, presents, 1, 6);
+    const fast = await forward(s, { ids: [[4 % vocab]], mask: [cache.maskRow()], past: cache.tensors, topK: k, fetch: [HEAD.topValues] });
+    return sameValues(await plainStep(4), fast[HEAD.topValues].data as Float32Array, kv);
+  });
+}
+
+const sharedVerdicts = new WeakMap<OpenedSession, boolean>();
+
+/**
+ * Whether rows may read a shared prefix on this session: every past has a shared input (the split
+ * attention took every layer), and two rows after a shared past give the top logits the ordinary
+ * step gives, with a masked gap in their slots.
+ */
+export async function sharedPrefixWorks(s: OpenedSession, vocab: number): Promise<boolean> {
+  const kv = s.signature.kv;
+  if (!kv) return false;
+  const eligible = kv.convention === 'optimum' && kv.pastNames.every((n) => s.sharedPasts?.includes(n)) && (await fixedCacheWorks(s, vocab));
+  return once(sharedVerdicts, s, eligible, async () => {
+    const { k, presents, plainStep } = await probe(s, kv, vocab);
+    const next = [4, 5];
+    const cache = FixedCache.afterShared(kv, presents, next.length, 3);
+    const fast = await forward(s, { ids: next.map((t) => [t % vocab]), mask: next.map(() => cache.maskRow()), past: cache.tensors, shared: cache.shared, topK: k, fetch: [HEAD.topValues] });
+    const rows = fast[HEAD.topValues].data as Float32Array;
+    for (const [r, token] of next.entries()) if (!sameValues(await plainStep(token), rows.subarray(r * k, (r + 1) * k), kv)) return false;
+    return true;
+  });
 }
