@@ -62,6 +62,12 @@ function specialIds(files: ModelFiles) {
   };
 }
 
+/** Positions per scoring pass: its fp32 logits within an eighth of the weights, 4 to 48 MiB, a multiple of 64, 128 to 4,096 (see openModel). */
+export function defaultTokenBudget(weightBytes: number, vocab: number): number {
+  const positions = Math.min(48 * 2 ** 20, Math.max(2 ** 22, weightBytes / 8)) / (4 * vocab);
+  return Math.min(4096, Math.max(128, 64 * Math.round(positions / 64)));
+}
+
 export async function openModel(spec: string, options: OpenOptions = {}): Promise<OpenedModel> {
   const files = resolveModel(spec, options.dtype);
   const where = `model ${spec}`;
@@ -116,8 +122,13 @@ export async function openModel(spec: string, options: OpenOptions = {}): Promis
     // At least 128 positions: at 64 a small model split most benchmark texts into segments
     // (gpt2-mini 27% slower); gpt2-mini at 128 / 256 / 512 scored 4,233 / 4,315 / 3,852 tok/s
     // for 67 / 128 / 236 MB, so a small model's budget stays at 128.
+    // Rounded to a multiple of 64 positions, so that 48 MiB is 256 positions of GPT-2's vocabulary,
+    // not 250: the bench's ARC texts (about 85 tokens) go three to a pass at 256 and two at 250, and
+    // three bench runs in a row (2026-12-07, 2 vCPUs) scored the 250 default at 868 / 1,001 / 878,
+    // 881 / 947 / 838 and 986 tok/s where a budget of 256 scored 1,015 / 973 / 1,017, 1,012 / 977 /
+    // 925 and 1,012.
     vocab,
-    tokenBudget: options.tokenBudget ?? Math.min(4096, Math.max(128, Math.floor(Math.min(48 * 2 ** 20, Math.max(2 ** 22, weightBytes / 8)) / (4 * vocab)))),
+    tokenBudget: options.tokenBudget ?? defaultTokenBudget(weightBytes, vocab),
   };
   const eosId = tokenizer?.eosId ?? ids.eos;
 
