@@ -62,6 +62,19 @@ export function positionsFromMask(mask: readonly number[], seq: number): number[
   return out;
 }
 
+/** Per session, the empty shared-past feeds that every pass without a shared prefix takes (built once, not per pass). */
+const emptyShared = new WeakMap<OpenedSession, Feeds>();
+
+function noSharedPast(s: OpenedSession, kv: KvSpec): Feeds {
+  let feeds = emptyShared.get(s);
+  if (!feeds) {
+    const empty = emptyPast(kv, 1);
+    feeds = Object.fromEntries(kv.pastNames.flatMap((past, i) => (s.sharedPasts?.includes(past) ? [[sharedPastName(past), empty[i]]] : [])));
+    emptyShared.set(s, feeds);
+  }
+  return feeds;
+}
+
 export async function forward(s: OpenedSession, input: ForwardInput): Promise<ort.InferenceSession.ReturnType> {
   const sig = s.signature;
   const batch = input.ids.length;
@@ -102,11 +115,11 @@ export async function forward(s: OpenedSession, input: ForwardInput): Promise<or
     if (s.splitAttention) feeds[PRESENTS_INPUT] = new ort.Tensor('bool', Uint8Array.from([input.fetch.some((n) => sig.kv?.presentNames.includes(n)) ? 1 : 0]), [1]);
     if (s.sharedPasts && sig.kv) {
       const kv = sig.kv;
-      const none = input.shared ? undefined : emptyPast(kv, 1);
-      for (const past of s.sharedPasts) {
-        const i = kv.pastNames.indexOf(past);
-        feeds[sharedPastName(past)] = (input.shared ?? none!)[i];
-      }
+      const shared = input.shared;
+      if (!shared) Object.assign(feeds, noSharedPast(s, kv));
+      else kv.pastNames.forEach((past, i) => {
+        if (s.sharedPasts?.includes(past)) feeds[sharedPastName(past)] = shared[i];
+      });
     }
     if (s.embedding) feeds[HEAD.embeds] = lookupEmbeddings(s.embedding, input.ids);
   }
