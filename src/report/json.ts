@@ -31,11 +31,12 @@ const ORDERS: readonly (readonly string[])[] = [
   ['detector', 'strongFlagRate', 'weakFlagRate', 'strongMinShare', 'weakMinShare', 'sentence'],
   // BlindBaseline (src/stats/blind-baseline.ts)
   ['auroc', 'interval', 'lengthAuroc', 'lengthInterval', 'members', 'nonMembers', 'folds', 'method', 'warning'],
-  // Timing (src/audit/meter.ts) and its phases
-  ['wallMs', 'phasesMs', 'sideBySide'],
+  // Timing (src/audit/meter.ts), its phases and its work
+  ['wallMs', 'phasesMs', 'sideBySide', 'work'],
   ['referenceSampling', 'targetScoring', 'referenceScoring', 'statistics', 'loading', 'cache'],
+  ['targetTokensScored', 'referenceTokensScored', 'textsSampled'],
 ];
-const SIGNATURE = ['schemaVersion', 'earlyStop', 'rowsRead', 'scanned', 'nullRate', 'textHash', 'weightsHashed', 'inFlight', 'strongFlagRate', 'lengthAuroc', 'wallMs', 'referenceSampling'];
+const SIGNATURE = ['schemaVersion', 'earlyStop', 'rowsRead', 'scanned', 'nullRate', 'textHash', 'weightsHashed', 'inFlight', 'strongFlagRate', 'lengthAuroc', 'wallMs', 'referenceSampling', 'targetTokensScored'];
 const SMALL = [
   'name', 'version', 'id', 'task', 'path', 'url', 'model', 'apiKeyEnv', 'tokenizer', 'split', 'options', 'fingerprint', 'layout', 'dtype', 'suspicious', 'contaminated',
   'enabled', 'dir', 'reason', 'count', 'auroc', 'interval', 'tprAtFpr', 'fprAt95Tpr', 'members', 'nonMembers', 'contamination',

@@ -152,5 +152,7 @@ export function timingLine(t: Timing): string {
   const models = [part('reference sampling', p.referenceSampling), part('target scoring', p.targetScoring), part('control scoring', p.referenceScoring)].join(', ');
   const own = [part('statistics', p.statistics), part('reading benchmarks', p.loading), part('cache', p.cache)].join(', ');
   const how = t.sideBySide ? 'models side by side, so their phases overlap' : 'models one after the other';
-  return `${models} (${how}); ${own}`;
+  const w = t.work;
+  const work = w ? `; ${w.targetTokensScored} tokens scored by the target, ${w.referenceTokensScored} by the reference, ${w.textsSampled} neighbours sampled` : '';
+  return `${models} (${how}); ${own}${work}`;
 }

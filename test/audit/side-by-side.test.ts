@@ -35,6 +35,9 @@ describe('two local models side by side', () => {
       for (const phase of ['referenceSampling', 'targetScoring', 'referenceScoring', 'statistics'] as const) expect(t.phasesMs[phase]).toBeGreaterThan(0);
       expect(t.wallMs).toBeGreaterThan(0);
     }
+    // The same work either way: tokens scored per seat and neighbours sampled.
+    expect(together.results.timing!.work).toEqual(apart.results.timing!.work);
+    expect(apart.results.timing!.work!.textsSampled).toBeGreaterThan(0);
     // One after the other, the model phases cannot add up to more than the wall time.
     const p = apart.results.timing!.phasesMs;
     expect(p.referenceSampling + p.targetScoring + p.referenceScoring).toBeLessThanOrEqual(apart.results.timing!.wallMs + 1);
