@@ -10,7 +10,9 @@
  * committed), so texts are tokenized with real GPT-2 BPE; otherwise the fixture's word tokenizer stays.
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { writeGpt2Fixture } from '../test/fixtures/gpt2-fixture.js';
 
 export interface BenchModelSpec {
@@ -91,12 +93,33 @@ function folderBytes(dir: string): number {
   return readdirSync(dir).reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
 }
 
-/** Writes the model once (weights are seeded, so a finished folder is reusable); installs the tokenizer every run. */
+/** The modules that decide a generated model's graph and weights (bench/ and dist-bench/bench/ alike). */
+const GENERATOR = ['../test/fixtures/gpt2-fixture', '../test/fixtures/gpt2-graph', '../test/fixtures/gpt2-weights', '../test/fixtures/prng', '../src/util/random', '../src/onnx/graph-builder'];
+
+/**
+ * A hash of the generator's code, kept in the folder's stamp beside the spec. The weights are
+ * seeded, but the seed does not pin them across generator versions (the fixtures' move to
+ * util/random.ts drew other weights from the same seed), and the workload rows depend on the
+ * weights: on ARC, MMLU, TruthfulQA and GSM8K, 3 items each (2026-12-07), the same code scored 660
+ * neighbours with models from today's generator and 1,180 with the one before that move, because
+ * neighbour lengths and early stopping follow what the models say. A folder from another version
+ * used to be reused silently; now it is written again.
+ */
+function generatorHash(): string {
+  const hash = createHash('sha256');
+  for (const module of GENERATOR) {
+    const js = fileURLToPath(new URL(`${module}.js`, import.meta.url));
+    hash.update(readFileSync(existsSync(js) ? js : fileURLToPath(new URL(`${module}.ts`, import.meta.url))));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** Writes the model once (reused while its spec and generator are unchanged); installs the tokenizer every run. */
 export async function prepareModel(cacheDir: string, spec: BenchModelSpec, log: (line: string) => void = () => {}): Promise<BenchModel> {
   const dir = join(cacheDir, spec.name);
   const onnxDir = join(dir, 'onnx');
   const stamp = join(dir, 'bench-model.json');
-  const wanted = JSON.stringify(spec);
+  const wanted = JSON.stringify({ ...spec, generator: generatorHash() });
   let generatedNow = false;
   let generateMs = 0;
   if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== wanted) {

@@ -1,5 +1,6 @@
 /** The paper-workload goal row and its section of bench/results.md (issue 20 goal 2). */
 import { availableParallelism } from 'node:os';
+import type { Work } from '../src/audit/meter.js';
 import type { GoalResult, HookResult, ModelResult } from './report.js';
 
 /** contam over transformers.js per phase, from the scoring and sampling rounds of this run. */
@@ -16,6 +17,7 @@ export function peerRatios(models: readonly ModelResult[]): { targetScoring: num
 const num = (h: HookResult, key: string): number => h[key] as number;
 /** CPU time over wall time: how many of the machine's cores the audit kept busy. */
 const cores = (h: HookResult, key: string): string => (typeof h[key] === 'number' ? `CPU ${num(h, key).toFixed(2)} of ${availableParallelism()} cores` : 'CPU not measured');
+const targetTokens = (h: HookResult): string => (h.work ? `, ${(h.work as Work).targetTokensScored} tokens scored by the target` : '');
 const s = (x: number) => (x >= 600 ? `${(x / 60).toFixed(1)} min` : `${x.toFixed(0)} s`);
 
 export function paperGoal(h: HookResult | undefined): GoalResult {
@@ -25,12 +27,27 @@ export function paperGoal(h: HookResult | undefined): GoalResult {
   const tjs = h.transformersJsProjectedSecondsAt100 as number | undefined;
   const p = h.phasesSeconds as Record<string, number>;
   const measured =
-    `${s(num(h, 'projectedSecondsAt100'))} projected from ${num(h, 'samples')} items (${s(num(h, 'wallSeconds'))} measured, models one after the other, ${cores(h, 'coresBusy')}); ` +
+    `${s(num(h, 'projectedSecondsAt100'))} projected from ${num(h, 'samples')} items (${s(num(h, 'wallSeconds'))} measured${targetTokens(h)}, models one after the other, ${cores(h, 'coresBusy')}); ` +
     `phases: reference sampling ${s(p.referenceSampling)}, target scoring ${s(p.targetScoring)}, control scoring ${s(p.controlScoring)}, statistics ${s(p.statistics)}, I/O ${s(p.io)}` +
     (tjs !== undefined ? `; transformers.js (estimate) ${s(tjs)}, ${(tjs / num(h, 'projectedSecondsAt100')).toFixed(2)}x` : '') +
     `; --side-by-side (${cores(h, 'sideBySideCoresBusy')}) ${num(h, 'sideBySideSpeedup').toFixed(2)}x one after the other`;
   const met = num(h, 'sideBySideSpeedup') > 1 && (tjs === undefined || tjs > num(h, 'projectedSecondsAt100'));
   return { goal, target, measured, status: met ? 'met' : 'not met' };
+}
+
+/**
+ * The work behind the wall time: how long the bench models' neighbours run and how soon early
+ * stopping decides set it, so a run that took longer on regenerated models did more, not slower, work.
+ */
+function workLine(h: HookResult): string[] {
+  const w = h.work as Work | undefined;
+  if (!w) return [];
+  const p = h.phasesSeconds as Record<string, number>;
+  const rate = (tokens: number, seconds: number) => (seconds > 0 ? `${Math.round(tokens / seconds)} tok/s` : 'no time');
+  return [
+    '',
+    `Work (default): the target scored ${w.targetTokensScored} tokens (${rate(w.targetTokensScored, p.targetScoring)}), the reference ${w.referenceTokensScored} (${rate(w.referenceTokensScored, p.controlScoring)}), and ${w.textsSampled} neighbours were sampled.`,
+  ];
 }
 
 export function paperSection(h: HookResult): string[] {
@@ -45,6 +62,7 @@ export function paperSection(h: HookResult): string[] {
     row('--side-by-side', h.sideBySidePhasesSeconds as Record<string, number>, num(h, 'sideBySideWallSeconds')),
     '',
     `Per benchmark (default): ${Object.entries(h.perBenchmarkSeconds as Record<string, number>).map(([k, v]) => `${k} ${s(v)}`).join(', ')}. Neighbours scored ${h.neighboursScored}, saved by early stopping ${h.neighboursSaved}.`,
+    ...workLine(h),
     '',
   ];
 }

@@ -141,6 +141,8 @@ export async function measurePaperWorkload(o: PaperWorkloadOptions): Promise<Hoo
     perBenchmarkSeconds: Object.fromEntries(Object.entries(apart.perBenchmarkMs).map(([k, v]) => [k, v / 1000])),
     neighboursScored: apart.neighboursScored,
     neighboursSaved: apart.neighboursSaved,
+    // The work itself, so runs on other bench models (longer neighbours, less early stopping) compare.
+    work: apart.timing.work,
     projectedSecondsAt100: projected(apart),
     // --side-by-side: each model in a worker on every core, without spinning; two samples in flight.
     sideBySideWallSeconds: together.wallMs / 1000,
