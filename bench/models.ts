@@ -94,7 +94,7 @@ function folderBytes(dir: string): number {
 }
 
 /** The modules that decide a generated model's graph and weights (bench/ and dist-bench/bench/ alike). */
-const GENERATOR = ['../test/fixtures/gpt2-fixture', '../test/fixtures/gpt2-graph', '../test/fixtures/gpt2-weights', '../test/fixtures/prng', '../src/util/random', '../src/onnx/graph-builder'];
+const GENERATOR = ['../test/fixtures/gpt2-fixture', '../test/fixtures/gpt2-graph', '../test/fixtures/gpt2-weights', '../test/fixtures/prng', '../src/util/random', '../src/onnx/graph-builder', '../src/onnx/fixture-tokenizer'];
 
 /**
  * A hash of the generator's code, kept in the folder's stamp beside the spec. The weights are

@@ -36,8 +36,8 @@ export function paperGoal(h: HookResult | undefined): GoalResult {
 }
 
 /**
- * The work behind the wall time: how long the bench models' neighbours run and how soon early
- * stopping decides set it, so a run that took longer on regenerated models did more, not slower, work.
+ * The work behind the wall time. How long the bench models' neighbours run and how soon early
+ * stopping decides set it, so two runs' times compare only beside their work.
  */
 function workLine(h: HookResult): string[] {
   const w = h.work as Work | undefined;
