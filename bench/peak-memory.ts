@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { loadBenchmark } from '../src/benchmarks/load.js';
 import { modelFileBytes, resolveModel } from '../src/models/onnx/resolve.js';
 import { loadTokenizer } from '../src/models/tokenizer.js';
-import { NODE_FLAGS } from '../src/cli/node-flags.js';
+import { NODE_ENV, NODE_FLAGS } from '../src/cli/node-flags.js';
 import type { BenchModel } from './models.js';
 import { sharedDataDir } from './models.js';
 import type { HookResult } from './report.js';
@@ -69,7 +69,7 @@ export interface SmallPair extends ChildResult {
 function runChild(args: string[]): ChildResult {
   // execArgv carries tsx's loader when the bench runs from source; the bin's node flags
   // (src/cli/node-flags.ts), so the child collects and sizes its young generation as the CLI does.
-  const r = spawnSync(process.execPath, [...process.execArgv, ...NODE_FLAGS, childScript(), ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(process.execPath, [...process.execArgv, ...NODE_FLAGS, childScript(), ...args], { encoding: 'utf8', maxBuffer: 1 << 24, env: { ...process.env, ...NODE_ENV } });
   const line = r.stdout.trim().split('\n').pop() ?? '';
   if (r.status !== 0 || !line.startsWith('{')) throw new Error(`peak-memory child failed (${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   return JSON.parse(line) as ChildResult;

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --expose-gc --max-semi-space-size=1 --heap-growing-percent=20
+#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=131072 node --expose-gc --max-semi-space-size=1 --heap-growing-percent=20
 /**
  * contam: audit a language model for benchmark data contamination.
  * One verb per module; errors meant for users are FatalErrors, printed as one line.

@@ -1,7 +1,7 @@
 /**
  * The flags node starts with for contam, as the bin's shebang (src/cli/main.ts) and `npm start`
  * pass them; the bench's memory child starts the same way (test/models/garbage.test.ts keeps the
- * three in step).
+ * three in step), with NODE_ENV below.
  *  --expose-gc: a dropped K/V cache of tens of MB is collected at once (src/models/onnx/garbage.ts).
  *  --max-semi-space-size=1 (MiB): V8's young generation keeps two semi-spaces of up to 16 MiB each
  *    by default on 64-bit. onnxruntime-node hands every output over in a new buffer that is freed
@@ -29,3 +29,22 @@
  *    --quick, 0.2 GB, 362 and 359 MB peak).
  */
 export const NODE_FLAGS = ['--expose-gc', '--max-semi-space-size=1', '--heap-growing-percent=20'] as const;
+
+/**
+ * The environment node starts with, set the same three ways (the shebang through `env -S`), because
+ * glibc reads it once, when the process starts.
+ *  MALLOC_MMAP_THRESHOLD_=131072: glibc serves a request of 128 KiB or more with its own mapping,
+ *    returned to the system on free, but after such a block is freed it raises that threshold to
+ *    the block's size (up to 32 MiB), and from then on blocks of that size come from the heap,
+ *    which keeps them once freed. onnxruntime's outputs and the audit's K/V buffers are such
+ *    blocks, of many sizes, so the heap grew to hold the largest mix met. With the threshold fixed
+ *    the two longest MMLU items with gpt2-mini as both models peaked at 390 and 392 MB against 412
+ *    and 414 (alternating child runs, 2026-12-07, 2 vCPUs), with MALLOC_ARENA_MAX=2 as well at 388
+ *    and 390 (so not kept), and a GPT-2-small target's audit of one item per paper benchmark at
+ *    900 and 902 MB against 916 and 917, in 64.6 and 70.8 s against 65.2 and 67.0. Other C
+ *    libraries ignore the variable.
+ */
+export const NODE_ENV: Readonly<Record<string, string>> = { MALLOC_MMAP_THRESHOLD_: '131072' };
+
+/** NODE_ENV as `NAME=value` words, for the shebang and `npm start`. */
+export const nodeEnvWords = (): string => Object.entries(NODE_ENV).map(([k, v]) => `${k}=${v}`).join(' ');

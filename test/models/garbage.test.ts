@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { NODE_FLAGS } from '../../src/cli/node-flags.js';
+import { NODE_FLAGS, nodeEnvWords } from '../../src/cli/node-flags.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const garbage = new URL('../../dist/models/onnx/garbage.js', import.meta.url).href;
@@ -24,12 +24,12 @@ function collectionsWith(flags: string[]): number {
 }
 
 describe('garbage collection of dropped K/V caches and onnxruntime outputs (issues 19, 20)', () => {
-  it('the bin and npm start run node with NODE_FLAGS (--expose-gc among them), so no flag is set after start-up', () => {
+  it('the bin and npm start run node with NODE_FLAGS (--expose-gc among them) and NODE_ENV, so no flag is set after start-up', () => {
     const first = readFileSync(`${repo}src/cli/main.ts`, 'utf8').split('\n')[0];
     expect(NODE_FLAGS).toContain('--expose-gc');
-    expect(first).toBe(`#!/usr/bin/env -S node ${NODE_FLAGS.join(' ')}`);
+    expect(first).toBe(`#!/usr/bin/env -S ${nodeEnvWords()} node ${NODE_FLAGS.join(' ')}`);
     const start = (JSON.parse(readFileSync(`${repo}package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts.start;
-    expect(start).toContain(`node ${NODE_FLAGS.join(' ')} dist/cli/main.js`);
+    expect(start).toContain(`${nodeEnvWords()} node ${NODE_FLAGS.join(' ')} dist/cli/main.js`);
     const code = readFileSync(`${repo}src/models/onnx/garbage.ts`, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
     expect(code).not.toMatch(/setFlagsFromString|minor|node:v8|node:vm/);
   });
