@@ -46,5 +46,5 @@ export const NODE_FLAGS = ['--expose-gc', '--max-semi-space-size=1', '--heap-gro
  */
 export const NODE_ENV: Readonly<Record<string, string>> = { MALLOC_MMAP_THRESHOLD_: '131072' };
 
-/** NODE_ENV as `NAME=value` words, for the shebang and `npm start`. */
+/** NODE_ENV as `NAME=value` words, as the shebang and `npm start` spell them (test/models/garbage.test.ts checks both). */
 export const nodeEnvWords = (): string => Object.entries(NODE_ENV).map(([k, v]) => `${k}=${v}`).join(' ');
