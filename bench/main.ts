@@ -366,7 +366,7 @@ async function main(): Promise<void> {
     method:
       'one warm-up, then interleaved rounds (each: a 20-run MatMul ceiling probe, every configuration once in rotating order, another probe); ' +
       'fraction of ceiling = a run\'s useful GFLOP/s over the mean of its round\'s probes; FLOPs per position = 2 x non-embedding params + 2 x width x vocab + 4 x layers x keys x width, ' +
-      'counted on real tokens only (keys = the text\'s own length; padding earns nothing); ratios are per round, then the median.',
+      'counted on real tokens only (keys = the text\'s own length; padding and a text\'s last position, which predicts nothing, earn nothing); ratios are per round, then the median.',
     texts: { source, count: texts.length, tokens },
     sampling: { prefixTokens, n: 100, maxNewTokens: 40, topK: 50, temperature: 1 },
     models,

@@ -28,9 +28,9 @@ export interface Workload {
   run(): Promise<WorkloadRun | WorkloadRun[]>;
 }
 
-/** Σ over texts of n · FLOPs(position, keys = n): each of the n positions attends the row's n keys. */
+/** Σ over texts of (n - 1) · FLOPs(position, keys = n): the n - 1 positions that predict a token (the last predicts nothing). */
 export function scoringFlops(spec: BenchModelSpec, seqs: readonly (readonly number[])[]): number {
-  return seqs.reduce((sum, s) => sum + s.length * flopsPerPosition(spec, s.length), 0);
+  return seqs.reduce((sum, s) => sum + Math.max(0, s.length - 1) * flopsPerPosition(spec, s.length), 0);
 }
 
 export interface SessionTimer {

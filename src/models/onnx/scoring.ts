@@ -46,12 +46,20 @@ export function windowsFor(seq: number, length: number, context: number): Window
   return windows;
 }
 
+/**
+ * Positions a batched window feeds: its last token is only a target (nothing after it is scored),
+ * so the pass stops one short; causal attention leaves every earlier position's numbers as they were.
+ */
+export function fedLength(w: { readonly start: number; readonly end: number }): number {
+  return w.end - w.start - 1;
+}
+
 function batches(windows: Window[], options: ScoringOptions): Window[][] {
-  const sorted = [...windows].sort((a, b) => b.end - b.start - (a.end - a.start));
+  const sorted = [...windows].sort((a, b) => fedLength(b) - fedLength(a));
   const out: Window[][] = [];
   let current: Window[] = [];
   for (const w of sorted) {
-    const width = current.length ? current[0].end - current[0].start : w.end - w.start;
+    const width = current.length ? fedLength(current[0]) : fedLength(w);
     if (current.length && (current.length + 1 > options.batchSize || (current.length + 1) * width > options.tokenBudget)) {
       out.push(current);
       current = [];
@@ -98,13 +106,11 @@ export async function scoreSequences(
     cache.release();
   }
   for (const group of batches(windows, options)) {
-    const width = group[0].end - group[0].start;
-    const ids = group.map((w) => {
-      const row = sequences[w.seq].slice(w.start, w.end);
-      return [...row, ...new Array(width - row.length).fill(options.padId)];
-    });
-    const mask = group.map((w) => Array.from({ length: width }, (_, j) => (j < w.end - w.start ? 1 : 0)));
-    const targets = ids.map((row) => [...row.slice(1), options.padId]);
+    const width = fedLength(group[0]);
+    const pad = (row: readonly number[]) => [...row, ...new Array(width - row.length).fill(options.padId)];
+    const ids = group.map((w) => pad(sequences[w.seq].slice(w.start, w.end - 1)));
+    const mask = group.map((w) => Array.from({ length: width }, (_, j) => (j < fedLength(w) ? 1 : 0)));
+    const targets = group.map((w) => pad(sequences[w.seq].slice(w.start + 1, w.end)));
     const out = await forward(s, { ids, mask, targets, fetch: scoreFetch(s) });
     const read = positionReader(s, out);
     group.forEach((w, b) => {
