@@ -82,7 +82,8 @@ export async function scoreSequences(
     std: new Float64Array(ids.length).fill(NaN),
   }));
   const all = sequences.flatMap((ids, i) => (ids.length < 2 ? [] : windowsFor(i, ids.length, options.contextLength)));
-  const isLong = (w: Window) => w.end - w.start > options.tokenBudget;
+  // Long: more positions to feed than one pass may hold (the batched path feeds fedLength).
+  const isLong = (w: Window) => fedLength(w) > options.tokenBudget;
   const firstLong = all.find(isLong);
   const support = firstLong ? await segmentSupport(s, sequences[firstLong.seq].slice(firstLong.start, firstLong.end), options.padId) : undefined;
   const mode = support?.slots ? 'slots' : support?.presents ? 'presents' : undefined;
