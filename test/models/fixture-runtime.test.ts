@@ -108,6 +108,12 @@ describe('runtime on fixture models written by our own code', () => {
         // After the one-off 12-token checks (one per way of segmenting), no forward pass took more than the budget's 8 positions.
         expect(positions.slice(positions.lastIndexOf(12) + 1).every((p) => p <= 8)).toBe(true);
         expect(positions.filter((p) => p <= 8).length).toBeGreaterThanOrEqual(4);
+        // The window's cache comes from the model's K/V pool, which sampling then fills with its
+        // rows: the slots a pass must not see stay behind the mask, so scoring again gives the same numbers.
+        await model.sampleIds(ids.slice(0, 6), { n: 3, maxNewTokens: 20, minNewTokens: 20, temperature: 1, topK: 5, seed: 1 });
+        const [again] = await model.scoreTexts([text]);
+        expect(maxAbsDiff(again.logprob, s.logprob)).toBeLessThanOrEqual(1e-6);
+        expect(maxAbsDiff(again.std, s.std)).toBeLessThanOrEqual(1e-6);
         // Texts within the budget still go together in one batch, each fed up to its last token but one
         // (the last is only a target): two rows of 2 positions, not of 3.
         positions.length = 0;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FixedCache } from '../../src/models/onnx/fixed-cache.js';
-import { KvBuffers } from '../../src/models/onnx/kv-buffers.js';
+import { KEEP_KV_BYTES, KvBuffers, withKvBuffers } from '../../src/models/onnx/kv-buffers.js';
 import { ort } from '../../src/models/onnx/session.js';
 import type { KvSpec } from '../../src/models/onnx/signature.js';
 
@@ -33,6 +33,25 @@ describe('K/V buffers', () => {
     const grown = buffers.take(3, 12, false);
     expect(grown).not.toBe(a);
     expect(buffers.take(3, 12, true)[0]).toBeInstanceOf(Uint16Array);
+  });
+
+  it("a model's pool serves one call at a time, and stays with the model only while small", async () => {
+    const pool = new KvBuffers();
+    await withKvBuffers(pool, async (buffers) => {
+      expect(buffers).toBe(pool);
+      buffers.take(2, 10, false);
+      // A call that overlaps this one (the same model, side by side) gets buffers of its own.
+      await withKvBuffers(pool, async (inner) => {
+        expect(inner).not.toBe(pool);
+        inner.take(2, 10, false);
+      });
+    });
+    expect(pool.bytes).toBe(2 * 10 * 4);
+    await withKvBuffers(pool, async (buffers) => void buffers.take(1, KEEP_KV_BYTES / 4 + 1, false));
+    expect(pool.bytes).toBe(0);
+    // A call that fails still hands the pool back.
+    await expect(withKvBuffers(pool, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await withKvBuffers(pool, async (buffers) => void expect(buffers).toBe(pool));
   });
 
   for (const convention of ['optimum', 'stacked'] as const) {

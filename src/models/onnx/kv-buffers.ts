@@ -42,3 +42,36 @@ export class KvBuffers {
     if (bytes >= COLLECT_AT) collectNow();
   }
 }
+
+/**
+ * A cache this small stays with the model between calls. Fresh memory costs about 4.5 ms per MB to
+ * touch on this VM (performance-notes.md obs. 1; bench/ measured 1.1 s for GPT-2 small's 240 MB
+ * pool): on gpt2-mini the tiled prefill into a fresh 27 MB pool was about 7% of a 100-row call, most
+ * of contam's own time per decode step (issue 20, goal 5). A large model's pool is still dropped
+ * after each call, so the memory bound (issue 20, goal 4) moves by at most this much.
+ */
+export const KEEP_KV_BYTES = 32 * 2 ** 20;
+
+/** Pools in use by a running call. */
+const busy = new WeakSet<KvBuffers>();
+
+/**
+ * Runs `work` with the model's pool (`pool`), or with fresh buffers when there is none or another
+ * call holds it (a cache must be its own). The pool is kept afterwards while it holds at most
+ * KEEP_KV_BYTES; fresh buffers and a larger pool are dropped.
+ *
+ * Sampling and segmented scoring share one pool per model: a reference that samples and then scores
+ * its neighbours' long windows reuses the sampling cache for the windows, and a target's window cache
+ * no longer comes new for every call of an audit's early-stopping rounds.
+ */
+export async function withKvBuffers<T>(pool: KvBuffers | undefined, work: (buffers: KvBuffers) => Promise<T>): Promise<T> {
+  const pooled = pool && !busy.has(pool) ? pool : undefined;
+  if (pooled) busy.add(pooled);
+  const buffers = pooled ?? new KvBuffers();
+  try {
+    return await work(buffers);
+  } finally {
+    if (!pooled || buffers.bytes > KEEP_KV_BYTES) buffers.release();
+    if (pooled) busy.delete(pooled);
+  }
+}

@@ -106,7 +106,10 @@ export async function openModel(spec: string, options: OpenOptions = {}): Promis
   const fingerprint = await fingerprintFiles([files.onnxPath, ...files.externalData, ...[files.tokenizerPath, files.tokenizerConfigPath].filter((p): p is string => !!p)]);
   const ids = specialIds(files);
   const pad = tokenizer?.padId ?? ids.pad ?? ids.eos ?? 0;
+  // K/V buffers kept with the model: sampling's fixed caches and long windows' segment caches.
+  const kvPool = new KvBuffers();
   const scoring = {
+    kvPool,
     contextLength: contextLength(files),
     padId: pad < vocab ? pad : 0,
     batchSize: options.batchSize ?? 16,
@@ -148,7 +151,6 @@ export async function openModel(spec: string, options: OpenOptions = {}): Promis
     if (!tokenizer) throw new Error('model opened without a tokenizer');
     return tokenizer;
   };
-  const kvPool = new KvBuffers();
   const sampler = { eosId, vocab, kvBudget, tokenBudget: scoring.tokenBudget, kvPool };
   const sampleIds = (prefix: readonly number[], o: SampleOptions) => sampleContinuations(opened, sampler, prefix, o);
 

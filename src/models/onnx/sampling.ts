@@ -21,7 +21,7 @@ import { forward } from './forward.js';
 import { topK as jsTopK } from './logit-stats.js';
 import { HEAD, ort, type OpenedSession } from './session.js';
 import { FixedCache, fixedCacheWorks, sharedPrefixWorks } from './fixed-cache.js';
-import { KvBuffers } from './kv-buffers.js';
+import { withKvBuffers, type KvBuffers } from './kv-buffers.js';
 import { newKvName } from './graph-head.js';
 import { segmentRows, segmentSupport } from './segments.js';
 import { kvBytesPerToken, type KvSpec } from './signature.js';
@@ -36,22 +36,10 @@ export interface SamplerContext {
   readonly tokenBudget: number;
   /**
    * The model's fixed-cache buffers, kept from one call to the next while they hold at most
-   * KEEP_KV_BYTES; without it (or when larger) every call takes fresh ones and drops them after.
+   * KEEP_KV_BYTES (kv-buffers.ts withKvBuffers), and shared with segmented scoring; without it (or when larger) every call takes fresh ones and drops them after.
    */
   readonly kvPool?: KvBuffers;
 }
-
-/**
- * A cache this small stays with the model between calls. Fresh memory costs about 4.5 ms per MB to
- * touch on this VM (performance-notes.md obs. 1; bench/ measured 1.1 s for GPT-2 small's 240 MB
- * pool): on gpt2-mini the tiled prefill into a fresh 27 MB pool was about 7% of a 100-row call, most
- * of contam's own time per decode step (issue 20, goal 5). A large model's pool is still dropped
- * after each call, so the memory bound (issue 20, goal 4) moves by at most this much.
- */
-export const KEEP_KV_BYTES = 32 * 2 ** 20;
-
-/** Pools in use by a running call. */
-const busy = new WeakSet<KvBuffers>();
 
 /** How many rows one batch may sample for `capacity` tokens (prefix + new) within the budgets. */
 export function rowsPerBatch(kv: KvSpec | undefined, ctx: SamplerContext, capacity: number): number {
@@ -200,18 +188,11 @@ export async function sampleContinuations(
   // first batch, then has fewer fresh pages to touch, at the same number of steps.
   const step = Math.ceil(o.n / Math.ceil(o.n / most));
   const out: number[][] = [];
-  // Calls that overlap on one model take fresh buffers: a batch's cache must be its own.
-  const pooled = ctx.kvPool && !busy.has(ctx.kvPool) ? ctx.kvPool : undefined;
-  if (pooled) busy.add(pooled);
-  const buffers = pooled ?? new KvBuffers();
-  try {
+  await withKvBuffers(ctx.kvPool, async (buffers) => {
     for (let at = 0; at < o.n; at += step) {
       out.push(...(await sampleBatch(s, ctx, prefix, o, rngs.slice(at, at + step), { prefill, cand, k, fetch, buffers, shared })));
     }
-  } finally {
-    if (!pooled || buffers.bytes > KEEP_KV_BYTES) buffers.release();
-    if (pooled) busy.delete(pooled);
-  }
+  });
   return out;
 }
 

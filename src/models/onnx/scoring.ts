@@ -6,7 +6,7 @@
 import { forward } from './forward.js';
 import { positionReader, scoreFetch } from './score-outputs.js';
 import type { OpenedSession } from './session.js';
-import { KvBuffers } from './kv-buffers.js';
+import { withKvBuffers, type KvBuffers } from './kv-buffers.js';
 import { scoreInSegments, segmentRows, segmentSupport } from './segments.js';
 import type { TokenScores } from '../types.js';
 
@@ -22,6 +22,8 @@ export interface ScoringOptions {
   readonly tokenBudget: number;
   /** The logits' width; with it, long windows take fewer rows per segment (segments.ts segmentRows). */
   readonly vocab?: number;
+  /** The model's K/V pool, shared with sampling (kv-buffers.ts withKvBuffers); long windows' cache comes from it. */
+  readonly kvPool?: KvBuffers;
 }
 
 /** One window of one sequence: tokens [start, end) are fed, predictions for [from, end) are kept. */
@@ -90,21 +92,21 @@ export async function scoreSequences(
   const segmented = mode !== undefined;
   const windows = segmented ? all.filter((w) => !isLong(w)) : all;
   const kv = s.signature.kv;
-  const cache = new KvBuffers();
-  try {
-    // Longest first, so the first window sizes the reused cache.
-    for (const w of segmented ? all.filter(isLong).sort((x, y) => y.end - y.start - (x.end - x.start)) : []) {
-      const rows = kv && options.vocab ? segmentRows(w.end - w.start, options.tokenBudget, options.vocab, kv) : options.tokenBudget;
-      const scores = await scoreInSegments(s, sequences[w.seq].slice(w.start, w.end), rows, options.padId, cache, mode);
-      const r = results[w.seq];
-      for (let t = w.from; t < w.end; t++) {
-        r.logprob[t] = scores.logprob[t - 1 - w.start];
-        r.mean[t] = scores.mean[t - 1 - w.start];
-        r.std[t] = scores.std[t - 1 - w.start];
+  const long = segmented ? all.filter(isLong).sort((x, y) => y.end - y.start - (x.end - x.start)) : [];
+  if (long.length) {
+    await withKvBuffers(options.kvPool, async (cache) => {
+      // Longest first, so the first window sizes the reused cache.
+      for (const w of long) {
+        const rows = kv && options.vocab ? segmentRows(w.end - w.start, options.tokenBudget, options.vocab, kv) : options.tokenBudget;
+        const scores = await scoreInSegments(s, sequences[w.seq].slice(w.start, w.end), rows, options.padId, cache, mode);
+        const r = results[w.seq];
+        for (let t = w.from; t < w.end; t++) {
+          r.logprob[t] = scores.logprob[t - 1 - w.start];
+          r.mean[t] = scores.mean[t - 1 - w.start];
+          r.std[t] = scores.std[t - 1 - w.start];
+        }
       }
-    }
-  } finally {
-    cache.release();
+    });
   }
   for (const group of batches(windows, options)) {
     const width = fedLength(group[0]);
