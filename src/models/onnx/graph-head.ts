@@ -58,7 +58,7 @@ export interface HeadOptions {
   readonly embeds?: { readonly output: string; readonly width: number; readonly elemType: number };
   /** The LM head's MatMul, moved into the head (graph-lm-head.ts): `logitsName` is then not computed. */
   readonly lmHead?: LmHeadPlan;
-  /** Positions per chunk of the scoring numbers (statsBranch); default about 4 MiB of logits (2 with lmHead). */
+  /** Positions per chunk of the scoring numbers (statsBranch); default about 1 MiB of logits (2 MiB with lmHead). */
   readonly chunkRows?: number;
 }
 
@@ -78,10 +78,19 @@ export const tailKvName = (present: string): string => `contam_tail_${present}`;
 const per = ['batch_size', 'sequence_length', 1];
 
 /**
- * About this many bytes of logits per chunk of the scoring head (statsBranch): 20 positions of
- * GPT-2's vocabulary. Chunks of 2 and 8 MiB measured the same speed and memory within noise.
+ * About this many bytes of logits per chunk of the scoring head (statsBranch): 5 positions of
+ * GPT-2's vocabulary. A chunk's log-softmax and its products are a few tensors of this size, and
+ * onnxruntime's arena grows in regions of twice the last one, so a few MB more at the top of a pass
+ * can cost a region of 32 MB. With gpt2-mini (a pass's logits 26 MB) as both models of the two
+ * longest MMLU items the audit peaked at 376 / 376 MB with 1 MiB chunks, 385 / 386 with 2 and
+ * 405 / 405 with 4 (alternating child runs, 2026-12-07, 2 vCPUs), and with a GPT-2-small target at
+ * 952 MB against 983 in the same time (1,346 s against 1,334); one session scoring 16 texts of 129
+ * tokens grew 30 MB where it had grown 60. Speed did not move beyond the runs' spread:
+ * gpt2-mini scored 4,180-4,547 tok/s against 4,237-4,759, GPT-2 small 892-1,034 against 859-957
+ * (the bench texts, three rounds per process, two processes each). Earlier, on GPT-2 small alone,
+ * 2, 4 and 8 MiB measured the same within noise.
  */
-const CHUNK_BYTES = 4 * 2 ** 20;
+const CHUNK_BYTES = 2 ** 20;
 const LM_CHUNK_BYTES = 2 * 2 ** 20;
 
 /**

@@ -113,23 +113,23 @@ export async function openModel(spec: string, options: OpenOptions = {}): Promis
     contextLength: contextLength(files),
     padId: pad < vocab ? pad : 0,
     batchSize: options.batchSize ?? 16,
-    // A pass holds its [positions, vocab] logits once; the head's log-softmax and its products go
-    // 20 positions at a time (graph-head.ts statsBranch). Each pass's logits may take an eighth of
-    // the weight files, from 4 to 48 MiB (250 positions of GPT-2's vocabulary), and a longer window
-    // goes in segments of this size (segments.ts). Measured with the chunked head (issue 20, one
-    // process per budget, texts of 60-120 tokens plus one of 1,000): GPT-2 small scored 1,057 /
-    // 1,101 / 1,149 / 1,112 tok/s at 166 / 256 / 384 / 512 positions, and the 1,000-token window
-    // took 188 / 214 / 387 / 421 MB over the loaded model; in the bench's rounds (ARC and GSM8K
-    // texts) 256 scored 928 / 1,023 / 980 tok/s where 166, the old default, scored 864 / 885 / 809.
-    // So about 256, for 26 MB; 384 and up double the long window's memory for at most 4% more.
-    // At least 128 positions: at 64 a small model split most benchmark texts into segments
-    // (gpt2-mini 27% slower); gpt2-mini at 128 / 256 / 512 scored 4,233 / 4,315 / 3,852 tok/s
-    // for 67 / 128 / 236 MB, so a small model's budget stays at 128.
-    // Rounded to a multiple of 64 positions, so that 48 MiB is 256 positions of GPT-2's vocabulary,
-    // not 250: the bench's ARC texts (about 85 tokens) go three to a pass at 256 and two at 250, and
-    // three bench runs in a row (2026-12-07, 2 vCPUs) scored the 250 default at 868 / 1,001 / 878,
-    // 881 / 947 / 838 and 986 tok/s where a budget of 256 scored 1,015 / 973 / 1,017, 1,012 / 977 /
-    // 925 and 1,012.
+    // A pass holds its [positions, vocab] logits once; the head's log-softmax and its products go a
+    // few positions at a time (graph-head.ts statsBranch, 1 MiB of logits a chunk). Each pass's
+    // logits may take an eighth of the weight files, from 4 to 48 MiB (250 positions of GPT-2's
+    // vocabulary), and a longer window goes in segments of this size (segments.ts). Measured with
+    // the chunked head (4 MiB chunks then; issue 20, one process per budget, texts of 60-120 tokens
+    // plus one of 1,000): GPT-2 small scored 1,057 / 1,101 / 1,149 / 1,112 tok/s at 166 / 256 / 384
+    // / 512 positions, and the 1,000-token window took 188 / 214 / 387 / 421 MB over the loaded
+    // model; in the bench's rounds (ARC and GSM8K texts) 256 scored 928 / 1,023 / 980 tok/s where
+    // 166, the old default, scored 864 / 885 / 809. So about 256, for 26 MB; 384 and up double the
+    // long window's memory for at most 4% more. At least 128 positions: at 64 a small model split
+    // most benchmark texts into segments (gpt2-mini 27% slower); gpt2-mini at 128 / 256 / 512
+    // scored 4,233 / 4,315 / 3,852 tok/s for 67 / 128 / 236 MB, so a small model's budget stays at
+    // 128. Rounded to a multiple of 64 positions, so that 48 MiB is 256 positions of GPT-2's
+    // vocabulary, not 250: the bench's ARC texts (about 85 tokens) go three to a pass at 256 and
+    // two at 250, and three bench runs in a row (2026-12-07, 2 vCPUs) scored the 250 default at 868
+    // / 1,001 / 878, 881 / 947 / 838 and 986 tok/s where a budget of 256 scored 1,015 / 973 /
+    // 1,017, 1,012 / 977 / 925 and 1,012.
     vocab,
     tokenBudget: options.tokenBudget ?? defaultTokenBudget(weightBytes, vocab),
   };
