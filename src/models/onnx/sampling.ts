@@ -36,7 +36,8 @@ export interface SamplerContext {
   readonly tokenBudget: number;
   /**
    * The model's fixed-cache buffers, kept from one call to the next while they hold at most
-   * KEEP_KV_BYTES (kv-buffers.ts withKvBuffers), and shared with segmented scoring; without it (or when larger) every call takes fresh ones and drops them after.
+   * KEEP_KV_BYTES and shared with segmented scoring (kv-buffers.ts withKvBuffers); without it (or
+   * when larger) every call takes fresh ones and drops them after.
    */
   readonly kvPool?: KvBuffers;
 }
