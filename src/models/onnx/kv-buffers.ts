@@ -26,6 +26,11 @@ export class KvBuffers {
     return this.buffers;
   }
 
+  /** The buffers last taken (views of one allocation). */
+  get views(): readonly KvData[] {
+    return this.buffers;
+  }
+
   /** Bytes held. */
   get bytes(): number {
     return this.buffers.reduce((n, b) => n + b.byteLength, 0);

@@ -15,7 +15,7 @@ import { tailKvName } from './graph-head.js';
 import { positionReader, scoreFetch, type PositionScores } from './score-outputs.js';
 import { ort, type OpenedSession } from './session.js';
 import { kvBytesPerToken, type KvSpec } from './signature.js';
-import { KvBuffers } from './kv-buffers.js';
+import { KvBuffers, type KvData } from './kv-buffers.js';
 
 const { Tensor } = ort;
 
@@ -73,6 +73,32 @@ export function segmentRows(length: number, budget: number, vocab: number, kv: K
   return segmentLength(length, Math.max(Math.ceil(budget / 4), rows));
 }
 
+/**
+ * A window's first positions taken from a prefix it shares with other windows (prefix-groups.ts):
+ * their K/V is copied into the window's cache and their numbers are read, not computed again.
+ */
+export interface SharedStart {
+  /** Positions taken: tokens [0, length) are not fed. */
+  readonly length: number;
+  /** The prefix's K/V, one buffer per past input, in scoreInSegments' layout with `capacity` slots. */
+  readonly buffers: readonly KvData[];
+  readonly capacity: number;
+  /** The prefix's numbers: position p (predicting token p + 1) at p. */
+  readonly scores: PositionScores;
+}
+
+/**
+ * The first `length` positions of `tokens` scored once in segments (slots mode), for the windows that
+ * share them. One more token is fed than kept, so that the prefix's last kept position is scored
+ * with its own (common) next token; its slot is never read.
+ */
+export async function sharedStart(s: OpenedSession, tokens: readonly number[], length: number, segment: number, pad: number): Promise<SharedStart & { release(): void }> {
+  const cache = new KvBuffers();
+  const part = tokens.slice(0, length + 1);
+  const scores = await scoreInSegments(s, part, segment, pad, cache, 'slots');
+  return { length, buffers: cache.views, capacity: part.length, scores, release: () => cache.release() };
+}
+
 function hasTails(s: OpenedSession): boolean {
   return !!s.signature.kv && s.signature.kv.presentNames.every((name) => s.signature.outputs.includes(tailKvName(name)));
 }
@@ -94,6 +120,7 @@ export async function scoreInSegments(
   pad: number,
   cache = new KvBuffers(),
   mode: SegmentMode = hasTails(s) ? 'slots' : 'presents',
+  start?: SharedStart,
 ): Promise<PositionScores> {
   const kv = s.signature.kv;
   if (!kv) throw new Error('segmented scoring needs a graph with a KV cache');
@@ -106,8 +133,19 @@ export async function scoreInSegments(
   const dims = kv.convention === 'stacked' ? [2, 1, kv.heads, capacity, d] : [1, kv.heads, capacity, d];
   const fixedPast = buffers.map((buffer) => new Tensor(kv.dtype, buffer.subarray(0, blocks * capacity * d) as Float32Array, dims));
   let past: ort.Tensor[] | undefined = tails ? fixedPast : undefined;
-  const step = segmentLength(tokens.length, segment);
-  for (let a = 0; a < tokens.length; a += step) {
+  const from = start && tails ? start.length : 0;
+  if (start && tails) {
+    for (let i = 0; i < buffers.length; i++) {
+      for (let j = 0; j < blocks; j++) buffers[i].set(start.buffers[i].subarray(j * start.capacity * d, (j * start.capacity + from) * d), j * capacity * d);
+    }
+    for (let p = 0; p < from; p++) {
+      scores.logprob[p] = start.scores.logprob[p];
+      scores.mean[p] = start.scores.mean[p];
+      scores.std[p] = start.scores.std[p];
+    }
+  }
+  const step = segmentLength(tokens.length - from, segment);
+  for (let a = from; a < tokens.length; a += step) {
     const b = Math.min(tokens.length, a + step);
     const n = b - a;
     const targets = nextTokens(tokens, a, b, pad);
