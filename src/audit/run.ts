@@ -65,8 +65,10 @@ function cacheSettings(config: AuditConfig, target: ModelBackend, reference: Mod
     // segments, whose float sums round differently in the last digits; 6: the scoring head sums
     // 20 positions at a time, which rounds the moments differently in the last digits; 7: its
     // chunks hold 1 MiB of logits, 5 positions of GPT-2's vocabulary, so a pass's last chunk has
-    // another number of rows and may be summed by another kernel).
-    engine: 7,
+    // another number of rows and may be summed by another kernel; 8: texts of one call that begin
+    // alike, a sample's neighbours, feed their common tokens once and read that K/V as a past, whose
+    // attention sums round differently in the last digits).
+    engine: 8,
   };
 }
 
