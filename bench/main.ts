@@ -29,7 +29,7 @@ import { measureEarlyStopping } from './early-stopping.js';
 import { measurePeakMemory, type SmallPair } from './peak-memory.js';
 import { ENGINE_PREFILL_TOK_S, measureRemote } from './remote.js';
 import { measurePaperWorkload } from './paper-workload.js';
-import { paperGoal, peerRatios } from './paper-goal.js';
+import { paperGoal, peerRates } from './paper-goal.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { measureOverlap } from './overlap.js';
 import { overlapGoals } from './overlap-report.js';
@@ -347,7 +347,7 @@ async function main(): Promise<void> {
   const peakMemory = await part('memory', previous.peakMemory, () => measurePeakMemory({ model: primary, reference: small, quick: args.quick, log }));
   const remote = await part('remote', previous.remote, () => measureRemote({ model: small, texts: texts.slice(0, args.quick ? 8 : 20), cacheDir: args.cache, quick: args.quick, log }));
   const paperWorkload = await part('paper', previous.paperWorkload, () =>
-    measurePaperWorkload({ target: primary, reference: small, samples: args.paperSamples, neighbours: 100, peerRatios: peerRatios(models), log }),
+    measurePaperWorkload({ target: primary, reference: small, samples: args.paperSamples, neighbours: 100, peerRates: peerRates(models), log }),
   );
   const overlap = args.overlap ? await part('overlap', previous.overlap, () => measureOverlap({ quick: args.quick, log })) : kept('skipped (--no-overlap)');
   const results: BenchResults = {

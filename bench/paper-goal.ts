@@ -3,15 +3,27 @@ import { availableParallelism } from 'node:os';
 import type { Work } from '../src/audit/meter.js';
 import type { GoalResult, HookResult, ModelResult } from './report.js';
 
-/** contam over transformers.js per phase, from the scoring and sampling rounds of this run. */
-export function peerRatios(models: readonly ModelResult[]): { targetScoring: number; referenceScoring: number; referenceSampling: number } | undefined {
+/**
+ * transformers.js's rates for the paper workload's estimate, from the scoring and sampling rounds of
+ * this run: its end-to-end scoring rate per model (every token of every text, as its calls score
+ * them), and contam over transformers.js on sampling.
+ */
+export interface PeerRates {
+  /** transformers.js's tok/s scoring with log-probs (forward + JS log-softmax), target and reference model. */
+  readonly targetTokPerSec: number;
+  readonly referenceTokPerSec: number;
+  /** contam over transformers.js, 100-row sampling (the reference samples). */
+  readonly referenceSampling: number;
+}
+
+export function peerRates(models: readonly ModelResult[]): PeerRates | undefined {
   const [target, reference] = [models[0], models[models.length - 1]];
-  const ratio = (m: ModelResult | undefined, prefix: string) => m?.ratios.find((r) => r.name.startsWith(prefix))?.median;
-  const targetScoring = ratio(target, 'scoring: contam default / transformers.js forward + JS log-softmax');
-  const referenceScoring = ratio(reference, 'scoring: contam default / transformers.js forward + JS log-softmax');
-  const referenceSampling = ratio(reference, 'sampling: contam batched / transformers.js tiled');
-  if (targetScoring === undefined || referenceScoring === undefined || referenceSampling === undefined) return undefined;
-  return { targetScoring, referenceScoring, referenceSampling };
+  const rate = (m: ModelResult | undefined) => m?.configs.find((c) => c.runtime === 'transformers.js' && c.workload === 'scoring' && c.name.includes('log-softmax'))?.tokPerSec.median;
+  const referenceSampling = reference?.ratios.find((r) => r.name.startsWith('sampling: contam batched / transformers.js tiled'))?.median;
+  const targetTokPerSec = rate(target);
+  const referenceTokPerSec = rate(reference);
+  if (targetTokPerSec === undefined || referenceTokPerSec === undefined || referenceSampling === undefined) return undefined;
+  return { targetTokPerSec, referenceTokPerSec, referenceSampling };
 }
 
 const num = (h: HookResult, key: string): number => h[key] as number;

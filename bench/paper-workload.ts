@@ -7,7 +7,7 @@
  * It runs twice, the models one after the other (each on every core, the default) and side by
  * side (--side-by-side), and each time is projected to 100 items per benchmark from its benchmarks' time per
  * item. transformers.js is not run on the whole audit: its figure is estimated from the
- * one-after-the-other phases and the per-phase rates measured earlier in the same bench run.
+ * tokens the audit scored and the rates measured earlier in the same bench run (peerEstimateMs).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +19,7 @@ import type { BenchmarkSpec } from '../src/audit/types.js';
 import { benchAuditConfig } from './audit-config.js';
 import { sharedDataDir, type BenchModel } from './models.js';
 import type { HookResult } from './report.js';
+import type { PeerRates } from './paper-goal.js';
 
 export interface PaperWorkloadOptions {
   readonly target: BenchModel;
@@ -26,8 +27,8 @@ export interface PaperWorkloadOptions {
   /** Items per benchmark of the whole audit (100 in the paper's shape). */
   readonly samples: number;
   readonly neighbours: number;
-  /** contam over transformers.js, per phase, measured earlier in this run (undefined: no estimate). */
-  readonly peerRatios?: { readonly targetScoring: number; readonly referenceScoring: number; readonly referenceSampling: number };
+  /** transformers.js's rates, measured earlier in this run (undefined: no estimate). */
+  readonly peerRates?: PeerRates;
   readonly log: (line: string) => void;
 }
 
@@ -109,10 +110,17 @@ function phases(m: Measured): Record<string, number> {
   };
 }
 
-/** The same audit in transformers.js's time: each model phase at its measured rate, the rest as it is. */
-function peerEstimateMs(m: Measured, r: NonNullable<PaperWorkloadOptions['peerRatios']>): number {
+/**
+ * The same audit in transformers.js's time: every token the models scored at transformers.js's
+ * measured scoring rate (its calls score each text whole: contam's shared prefixes, which feed a
+ * sample's neighbours' common tokens once, are not credited to it), sampling at contam's phase time
+ * times the measured ratio, the rest as it is.
+ */
+function peerEstimateMs(m: Measured, r: PeerRates): number {
   const p: Record<Phase, number> = m.timing.phasesMs;
-  return p.targetScoring * r.targetScoring + p.referenceScoring * r.referenceScoring + p.referenceSampling * r.referenceSampling + p.statistics + p.loading + p.cache + m.reportMs;
+  const w = m.timing.work;
+  if (!w) throw new Error('the audit did not count its work (timing.work)');
+  return (w.targetTokensScored / r.targetTokPerSec) * 1000 + (w.referenceTokensScored / r.referenceTokPerSec) * 1000 + p.referenceSampling * r.referenceSampling + p.statistics + p.loading + p.cache + m.reportMs;
 }
 
 export async function measurePaperWorkload(o: PaperWorkloadOptions): Promise<HookResult> {
@@ -121,7 +129,7 @@ export async function measurePaperWorkload(o: PaperWorkloadOptions): Promise<Hoo
   const apart = await audit(o, o.samples, false);
   o.log(`paper workload: the same with --side-by-side: ${(apart.wallMs / 1000).toFixed(0)} s one after the other`);
   const together = await audit(o, o.samples, true);
-  const estimate = o.peerRatios ? peerEstimateMs(apart, o.peerRatios) : undefined;
+  const estimate = o.peerRates ? peerEstimateMs(apart, o.peerRates) : undefined;
   const busy = (m: Measured) => (m.timing.phasesMs.targetScoring + m.timing.phasesMs.referenceScoring + m.timing.phasesMs.referenceSampling) / m.wallMs;
   // 100 items per benchmark, from each benchmark's own time per item (GSM8K's long texts cost most).
   const projected = (m: Measured) => Object.values(m.perBenchmarkMs).reduce((a, ms) => a + (ms / o.samples) * 100, 0) / 1000;
@@ -151,6 +159,6 @@ export async function measurePaperWorkload(o: PaperWorkloadOptions): Promise<Hoo
     sideBySideCoresBusy: together.cpuBusy,
     sideBySideSpeedup: apart.wallMs / together.wallMs,
     sideBySideProjectedSecondsAt100: projected(together),
-    ...(estimate !== undefined ? { transformersJsEstimateSeconds: estimate / 1000, transformersJsProjectedSecondsAt100: (estimate / apart.wallMs) * projected(apart), peerRatios: o.peerRatios } : {}),
+    ...(estimate !== undefined ? { transformersJsEstimateSeconds: estimate / 1000, transformersJsProjectedSecondsAt100: (estimate / apart.wallMs) * projected(apart), peerRates: o.peerRates } : {}),
   };
 }
