@@ -4,18 +4,23 @@
  * goal rows there merge cleanly.
  *
  * Where the time went (issue 20, onnxruntime's profiler, GPT-2 small, loaded host, so shares only):
- *  - a decode step (50 rows, fixed cache of 65 slots): MatMul 64% of kernel time, Concat of past and
- *    new K/V into the present 18% (24 x ~10 MB per step, for a present only the new slot of which is
- *    kept; gone since the attention reads the past in place, src/models/onnx/graph-attention.ts),
- *    Q.K^T over all 65 slots 8%, TopK 1%, the head's gathers and slices 2%. Outside run():
- *    touching the fresh 240 MB cache pool in the prefill tiling (~4% of a call), appending the new
- *    K/V (~2.5 ms a step), picking tokens (~0.3 ms).
+ *  - a decode step, first profile (50 rows, fixed cache of 65 slots): MatMul 64% of kernel time,
+ *    Concat of past and new K/V into the present 18% (24 x ~10 MB per step, for a present only the
+ *    new slot of which is kept; gone since the attention reads the past in place,
+ *    src/models/onnx/graph-attention.ts), Q.K^T over all 65 slots 8%, TopK 1%, the head's gathers
+ *    and slices 2%. Outside run(): touching the fresh 240 MB cache pool in the prefill tiling (~4% of
+ *    a call), appending the new K/V (~2.5 ms a step), picking tokens (~0.3 ms).
+ *  - a decode step now (2026-12-08; 100 rows x 40 new tokens after a shared 25-token prefix, split
+ *    attention; scratch profile of three calls): the model's MatMuls 62% (the LM head's 18.5% of
+ *    it), the attention's products 19% (the rows' own slots 12.8%, the shared prefix 3.6%, the new
+ *    position 2.6%), TopK 1.4%, everything else under 2.5% each. The own-slot products read all 40
+ *    slots of every row, half of them masked on average: at most about 6% of a call to win there.
  *  - a scoring pass: MatMul 70%, the head's log-softmax statistics 8% (six [positions, vocab]
  *    tensors); 95-98% of wall time is inside run(). Forming the weighted sums as row-by-row dot
  *    products (four tensors) moved Min-K%++'s mean 8e-5 from a float64 reference (1.4e-5 before),
- *    outside the 1e-5 exactness rule. The head now runs the same formulas on 20 positions at a time
- *    (graph-head.ts statsBranch): a pass holds its logits and 4 MiB chunks, and scored about 15%
- *    faster at the same budget.
+ *    outside the 1e-5 exactness rule. The head then ran the same formulas on 20 positions at a time
+ *    (graph-head.ts statsBranch; 5 since the 1 MiB chunks): a pass holds its logits and small
+ *    chunks, and scored about 15% faster at the same budget.
  */
 import { median } from './report.js';
 import type { ConfigResult, GoalResult, ModelResult, RatioResult } from './report.js';
