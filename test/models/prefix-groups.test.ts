@@ -137,6 +137,22 @@ describe('scoring texts that begin alike', () => {
     }
   });
 
+  it('the check runs both attention paths once, even on a short text: a row of fewer new positions than a head is wide and one of more', async () => {
+    const model = await openModel(dir, { withoutTokenizer: true });
+    try {
+      let ok = false;
+      const shapes = await passShapes(model, async () => (ok = await sharedScoringWorks(model.opened, run(11, 20), 0, 128)));
+      expect(ok).toBe(true);
+      // Rows after 4 shared positions: 7 new (12-token probe), and 31 (the text repeated to 4 + 16 + 16).
+      expect(shapes).toContainEqual([1, 7]);
+      expect(shapes).toContainEqual([1, 31]);
+      // Known after the first time: no more passes.
+      expect(await passShapes(model, () => sharedScoringWorks(model.opened, run(11, 20), 0, 128))).toEqual([]);
+    } finally {
+      await model.close();
+    }
+  });
+
   it('long texts (in segments) take their common positions from one scored prefix: numbers equal each alone (<= 1e-5) and a TypeScript forward pass (<= 1e-4), with fewer positions fed', async () => {
     const stacked = join(root, 'stacked-long');
     await writeGpt2Fixture(stacked, { ...options, kvConvention: 'stacked' });
@@ -178,7 +194,7 @@ describe('scoring texts that begin alike', () => {
     ] as const) {
       const model = await openModel(where === 'stacked K/V' ? stacked : dir, { withoutTokenizer: true, ...open });
       try {
-        expect(await sharedScoringWorks(model.opened, texts[0], 0), where).toBe(false);
+        expect(await sharedScoringWorks(model.opened, texts[0], 0, 128), where).toBe(false);
         let scores: TokenScores[] = [];
         const shapes = await passShapes(model, async () => (scores = await model.scoreIds(texts)));
         expect(shapes, where).not.toContainEqual([1, prefix.length - 1]);

@@ -99,9 +99,9 @@ const verdicts = new WeakMap<OpenedSession, boolean>();
  * Whether rows after a shared past score as one pass does on this session: checked once, on the
  * first tokens of a real text, with a few new positions (the attention's split products) and with
  * many (the export's own, on the past repeated to the rows; graph-attention.ts says which pass takes
- * which).
+ * which), so that every later group is scored by a path already checked.
  */
-export async function sharedScoringWorks(s: OpenedSession, tokens: readonly number[], pad: number): Promise<boolean> {
+export async function sharedScoringWorks(s: OpenedSession, tokens: readonly number[], pad: number, context: number): Promise<boolean> {
   const known = verdicts.get(s);
   if (known !== undefined) return known;
   const kv = s.signature.kv;
@@ -109,7 +109,11 @@ export async function sharedScoringWorks(s: OpenedSession, tokens: readonly numb
   let ok = false;
   if (eligible) {
     try {
-      ok = (await agrees(s, tokens.slice(0, 12), pad)) && (tokens.length < 80 || (await agrees(s, tokens.slice(0, 80), pad)));
+      // Rows of more new positions than a head is wide take the export's own products
+      // (graph-attention.ts); the text is repeated to that length (within the context), any ids do
+      // for the check.
+      const long = Array.from({ length: Math.min(context, 4 + (kv?.headDim ?? 64) + 16) }, (_, i) => tokens[i % tokens.length]);
+      ok = (await agrees(s, tokens.slice(0, 12), pad)) && (await agrees(s, long, pad));
     } catch {
       ok = false;
     }

@@ -144,7 +144,7 @@ export async function scoreSequences(
   // Single-window texts that begin alike feed their common tokens once (prefix-groups.ts).
   const whole = new Set(windows.filter((w) => isWhole(sequences, w)).map((w) => w.seq));
   let groups = kv ? prefixGroups(sequences, [...whole]) : [];
-  if (groups.length && !(await sharedScoringWorks(s, sequences[groups[0].seqs[0]], options.padId))) groups = [];
+  if (groups.length && !(await sharedScoringWorks(s, sequences[groups[0].seqs[0]], options.padId, options.contextLength))) groups = [];
   const grouped = new Set(groups.flatMap((g) => g.seqs));
   await scoreBatches(s, sequences, windows.filter((w) => !grouped.has(w.seq)), options, results);
   for (const g of groups) {
