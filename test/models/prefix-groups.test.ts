@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openModel, type OpenedModel } from '../../src/models/onnx/open.js';
 import { MIN_SHARED, prefixGroups, sharedScoringWorks } from '../../src/models/onnx/prefix-groups.js';
+import { sharedStart } from '../../src/models/onnx/segments.js';
 import type { TokenScores } from '../../src/models/types.js';
 import { gpt2FixtureWeights, writeGpt2Fixture, type Gpt2FixtureOptions } from '../fixtures/gpt2-fixture.js';
 import { gpt2Forward } from '../helpers/fixture-forward.js';
@@ -134,6 +135,43 @@ describe('scoring texts that begin alike', () => {
       } finally {
         await model.close();
       }
+    }
+  });
+
+  it('two groups in one call, and a text longer than the context (rolling windows) that begins alike but joins none: the same numbers as each alone (<= 1e-5)', async () => {
+    const other = run(150, 20);
+    // Fixture context 128: 174 tokens go in rolling windows.
+    const more = [...texts, [...other, ...run(30, 5)], [...other, ...run(31, 12)], [...prefix, ...run(120, 150)]];
+    const model = await openModel(dir, { withoutTokenizer: true });
+    try {
+      const alone = [];
+      for (const t of more) alone.push((await model.scoreIds([t]))[0]);
+      let together: TokenScores[] = [];
+      const shapes = await passShapes(model, async () => (together = await model.scoreIds(more)));
+      expect(shapes).toContainEqual([1, prefix.length - 1]);
+      expect(shapes).toContainEqual([1, other.length - 1]);
+      together.forEach((s, i) => {
+        expect(s.ids).toEqual(more[i]);
+        expect(Array.from(s.logprob.slice(1)).every(Number.isFinite)).toBe(true);
+        expect(maxAbsDiff(s.logprob, alone[i].logprob)).toBeLessThanOrEqual(1e-5);
+        expect(maxAbsDiff(s.mean, alone[i].mean)).toBeLessThanOrEqual(1e-5);
+        expect(maxAbsDiff(s.std, alone[i].std)).toBeLessThanOrEqual(1e-5);
+      });
+    } finally {
+      await model.close();
+    }
+  });
+
+  it('a long prefix scored once lets go of its K/V when released', async () => {
+    const model = await openModel(dir, { withoutTokenizer: true });
+    try {
+      const start = await sharedStart(model.opened, [...prefix, 3, 4], prefix.length, 8, 0);
+      expect(start.buffers.length).toBe(model.opened.signature.kv!.pastNames.length);
+      expect(start.buffers[0].length).toBeGreaterThan(0);
+      start.release();
+      expect(start.buffers.length).toBe(0);
+    } finally {
+      await model.close();
     }
   });
 

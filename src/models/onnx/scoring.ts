@@ -131,8 +131,8 @@ export async function scoreSequences(
           if (g && start) {
             left.set(g, left.get(g)! - 1);
             if (left.get(g) === 0) {
-              start.release();
               starts.delete(g);
+              start.release();
             }
           }
         }

@@ -95,8 +95,25 @@ export interface SharedStart {
 export async function sharedStart(s: OpenedSession, tokens: readonly number[], length: number, segment: number, pad: number): Promise<SharedStart & { release(): void }> {
   const cache = new KvBuffers();
   const part = tokens.slice(0, length + 1);
-  const scores = await scoreInSegments(s, part, segment, pad, cache, 'slots');
-  return { length, buffers: cache.views, capacity: part.length, scores, release: () => cache.release() };
+  let scores: PositionScores;
+  try {
+    scores = await scoreInSegments(s, part, segment, pad, cache, 'slots');
+  } catch (error) {
+    cache.release();
+    throw error;
+  }
+  // release() empties this array before the cache collects, so no view keeps the memory alive.
+  const buffers = [...cache.views];
+  return {
+    length,
+    buffers,
+    capacity: part.length,
+    scores,
+    release: () => {
+      buffers.length = 0;
+      cache.release();
+    },
+  };
 }
 
 function hasTails(s: OpenedSession): boolean {
