@@ -91,3 +91,25 @@ export function gpt2Forward(weights: Gpt2FixtureWeights, ids: readonly number[],
     return logits;
   });
 }
+
+/**
+ * Per-token log-prob, and the mean and standard deviation of log-prob under each position's
+ * next-token distribution, of float64 logits straight from the definitions (index 0 NaN).
+ */
+export function expectedStats(logits: readonly ArrayLike<number>[], ids: readonly number[]): { lp: number[]; mean: number[]; std: number[] } {
+  const lp = [NaN];
+  const mean = [NaN];
+  const std = [NaN];
+  for (let t = 1; t < ids.length; t++) {
+    const row = Array.from(logits[t - 1]);
+    const max = Math.max(...row);
+    const logZ = max + Math.log(row.reduce((a, x) => a + Math.exp(x - max), 0));
+    const logp = row.map((x) => x - logZ);
+    const mu = logp.reduce((a, l) => a + Math.exp(l) * l, 0);
+    const variance = logp.reduce((a, l) => a + Math.exp(l) * (l - mu) ** 2, 0);
+    lp.push(logp[ids[t]]);
+    mean.push(mu);
+    std.push(Math.sqrt(variance));
+  }
+  return { lp, mean, std };
+}

@@ -4,30 +4,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openModel } from '../../src/models/onnx/open.js';
 import { gpt2FixtureWeights, writeGpt2Fixture, type Gpt2FixtureOptions } from '../fixtures/gpt2-fixture.js';
-import { gpt2Forward } from '../helpers/fixture-forward.js';
+import { expectedStats as expected, gpt2Forward } from '../helpers/fixture-forward.js';
 import { maxAbsDiff } from './kv-helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'contam-runtime-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-/** log-softmax statistics of float64 logits, straight from the definitions. */
-function expected(logits: Float64Array[], ids: number[]) {
-  const lp = [NaN];
-  const mean = [NaN];
-  const std = [NaN];
-  for (let t = 1; t < ids.length; t++) {
-    const row = logits[t - 1];
-    const max = Math.max(...row);
-    const logZ = max + Math.log(row.reduce((a, x) => a + Math.exp(x - max), 0));
-    const logp = Array.from(row, (x) => x - logZ);
-    const mu = logp.reduce((a, l) => a + Math.exp(l) * l, 0);
-    const variance = logp.reduce((a, l) => a + Math.exp(l) * (l - mu) ** 2, 0);
-    lp.push(logp[ids[t]]);
-    mean.push(mu);
-    std.push(Math.sqrt(variance));
-  }
-  return { lp, mean, std };
-}
 
 describe('runtime on fixture models written by our own code', () => {
   const cases: [string, Gpt2FixtureOptions][] = [

@@ -12,7 +12,7 @@ import { MIN_SHARED, prefixGroups, sharedScoringWorks } from '../../src/models/o
 import { sharedStart } from '../../src/models/onnx/segments.js';
 import type { TokenScores } from '../../src/models/types.js';
 import { gpt2FixtureWeights, writeGpt2Fixture, type Gpt2FixtureOptions } from '../fixtures/gpt2-fixture.js';
-import { gpt2Forward } from '../helpers/fixture-forward.js';
+import { expectedStats, gpt2Forward } from '../helpers/fixture-forward.js';
 import { maxAbsDiff } from './kv-helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'contam-prefix-groups-'));
@@ -54,24 +54,6 @@ describe('prefixGroups', () => {
 /** Head width 16: rows of 16 or more new positions take the export's own products (graph-attention.ts). */
 const options: Gpt2FixtureOptions = { kvConvention: 'optimum', std: 0.2, seed: 41, layers: 2, width: 64, heads: 4 };
 
-function expected(weights: ReturnType<typeof gpt2FixtureWeights>, ids: number[]) {
-  const logits = gpt2Forward(weights, ids);
-  const lp = [NaN];
-  const mean = [NaN];
-  const std = [NaN];
-  for (let t = 1; t < ids.length; t++) {
-    const row = logits[t - 1];
-    const max = Math.max(...row);
-    const logZ = max + Math.log(row.reduce((s, x) => s + Math.exp(x - max), 0));
-    const logp = Array.from(row, (x) => x - logZ);
-    const mu = logp.reduce((s, l) => s + Math.exp(l) * l, 0);
-    lp.push(logp[ids[t]]);
-    mean.push(mu);
-    std.push(Math.sqrt(logp.reduce((s, l) => s + Math.exp(l) * (l - mu) ** 2, 0)));
-  }
-  return { lp, mean, std };
-}
-
 /** The [batch, seq] of every input_ids a session was run with while `work` ran. */
 async function passShapes(model: OpenedModel, work: () => Promise<unknown>): Promise<number[][]> {
   const session = model.opened.session as unknown as { run: (feeds: Record<string, { dims: readonly number[] }>, fetch?: unknown) => Promise<unknown> };
@@ -103,7 +85,7 @@ describe('scoring texts that begin alike', () => {
 
   const check = (scores: readonly TokenScores[]) => {
     scores.forEach((s, i) => {
-      const want = expected(weights, texts[i]);
+      const want = expectedStats(gpt2Forward(weights, texts[i]), texts[i]);
       expect(maxAbsDiff(s.logprob, want.lp)).toBeLessThanOrEqual(1e-4);
       expect(maxAbsDiff(s.mean, want.mean)).toBeLessThanOrEqual(1e-4);
       expect(maxAbsDiff(s.std, want.std)).toBeLessThanOrEqual(1e-4);
