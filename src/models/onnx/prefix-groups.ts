@@ -12,7 +12,7 @@
  */
 import { forward } from './forward.js';
 import { positionReader, scoreFetch, type PositionScores } from './score-outputs.js';
-import { scoreOnePass } from './segments.js';
+import { emptyScores, scoreOnePass, scoresAgree } from './segments.js';
 import type { OpenedSession, ort } from './session.js';
 
 /**
@@ -125,7 +125,7 @@ export async function sharedScoringWorks(s: OpenedSession, tokens: readonly numb
 /** `probe` scored as 4 shared positions then one row, against one pass. */
 async function agrees(s: OpenedSession, probe: readonly number[], pad: number): Promise<boolean> {
   const whole = await scoreOnePass(s, probe, pad);
-  const parts: PositionScores = { logprob: new Float64Array(probe.length).fill(NaN), mean: new Float64Array(probe.length).fill(NaN), std: new Float64Array(probe.length).fill(NaN) };
+  const parts = emptyScores(probe.length);
   const group = { seqs: [0], length: 4 };
   const shared = await sharedPass(s, [probe], group, [parts]);
   const fed = probe.length - 1 - group.length;
@@ -138,15 +138,7 @@ async function agrees(s: OpenedSession, probe: readonly number[], pad: number): 
   });
   const read = positionReader(s, out);
   for (let p = 0; p < fed; p++) read(p, probe[group.length + 1 + p], parts, group.length + 1 + p);
-  const tolerance = kv16(s) ? 2e-2 : 1e-4;
-  // whole holds position p's numbers at p (predicting p + 1); parts at the predicted token's index.
-  return (['logprob', 'mean', 'std'] as const).every((key) => {
-    for (let t = 1; t < probe.length; t++) {
-      const x = whole[key][t - 1];
-      if (!(Math.abs(x - parts[key][t]) <= tolerance * Math.max(1, Math.abs(x)))) return false;
-    }
-    return true;
-  });
+  // whole holds position p's numbers at p (predicting token p + 1), parts at the predicted token's index.
+  const at = (x: PositionScores, from: number, to: number): PositionScores => ({ logprob: x.logprob.subarray(from, to), mean: x.mean.subarray(from, to), std: x.std.subarray(from, to) });
+  return scoresAgree(s, at(whole, 0, probe.length - 1), at(parts, 1, probe.length));
 }
-
-const kv16 = (s: OpenedSession) => s.signature.kv?.dtype === 'float16' || s.signature.logitsType === 'float16';

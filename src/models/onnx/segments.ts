@@ -25,7 +25,7 @@ function readRows(s: OpenedSession, out: ort.InferenceSession.ReturnType, target
   targets.forEach((target, p) => read(p, target, into, at + p));
 }
 
-function emptyScores(length: number): PositionScores {
+export function emptyScores(length: number): PositionScores {
   return { logprob: new Float64Array(length).fill(NaN), mean: new Float64Array(length).fill(NaN), std: new Float64Array(length).fill(NaN) };
 }
 
@@ -189,6 +189,18 @@ export async function scoreInSegments(
   return scores;
 }
 
+/**
+ * Whether `parts` gives the numbers of `reference` (one pass) within what the graph's float type
+ * allows (relative above 1; NaN where both are NaN): a one-off check's verdict on another way of
+ * computing the same positions.
+ */
+export function scoresAgree(s: OpenedSession, reference: PositionScores, parts: PositionScores): boolean {
+  const tolerance = s.signature.kv?.dtype === 'float16' || s.signature.logitsType === 'float16' ? 2e-2 : 1e-4;
+  return (['logprob', 'mean', 'std'] as const).every((key) =>
+    Array.from(reference[key]).every((x, i) => (Number.isNaN(x) && Number.isNaN(parts[key][i])) || Math.abs(x - parts[key][i]) <= tolerance * Math.max(1, Math.abs(x))),
+  );
+}
+
 /** How a graph can take segments: in cache slots behind a mask, or by feeding each present back. */
 export interface SegmentSupport {
   readonly slots: boolean;
@@ -214,15 +226,11 @@ export async function segmentSupport(s: OpenedSession, tokens: readonly number[]
       whole = undefined;
     }
   }
-  const tolerance = kv?.dtype === 'float16' || s.signature.logitsType === 'float16' ? 2e-2 : 1e-4;
   const check = async (mode: SegmentMode): Promise<boolean> => {
     if (!whole) return false;
     const reference = whole;
     try {
-      const parts = await scoreInSegments(s, probe, 5, pad, new KvBuffers(), mode);
-      return (['logprob', 'mean', 'std'] as const).every((key) =>
-        Array.from(reference[key]).every((x, i) => (Number.isNaN(x) && Number.isNaN(parts[key][i])) || Math.abs(x - parts[key][i]) <= tolerance * Math.max(1, Math.abs(x))),
-      );
+      return scoresAgree(s, reference, await scoreInSegments(s, probe, 5, pad, new KvBuffers(), mode));
     } catch {
       return false;
     }
