@@ -54,6 +54,16 @@ describe('prefixGroups', () => {
 /** Head width 16: rows of 16 or more new positions take the export's own products (graph-attention.ts). */
 const options: Gpt2FixtureOptions = { kvConvention: 'optimum', std: 0.2, seed: 41, layers: 2, width: 64, heads: 4 };
 
+/** Each text's numbers scored with the others equal its numbers scored alone (<= 1e-5). */
+function sameAsAlone(together: readonly TokenScores[], alone: readonly TokenScores[]): void {
+  expect(together.length).toBe(alone.length);
+  together.forEach((s, i) => {
+    expect(maxAbsDiff(s.logprob, alone[i].logprob)).toBeLessThanOrEqual(1e-5);
+    expect(maxAbsDiff(s.mean, alone[i].mean)).toBeLessThanOrEqual(1e-5);
+    expect(maxAbsDiff(s.std, alone[i].std)).toBeLessThanOrEqual(1e-5);
+  });
+}
+
 /** The [batch, seq] of every input_ids a session was run with while `work` ran. */
 async function passShapes(model: OpenedModel, work: () => Promise<unknown>): Promise<number[][]> {
   const session = model.opened.session as unknown as { run: (feeds: Record<string, { dims: readonly number[] }>, fetch?: unknown) => Promise<unknown> };
@@ -109,11 +119,7 @@ describe('scoring texts that begin alike', () => {
         expect(widths).toContain(30);
         expect(widths).toContain(texts[4].length - 1);
         check(together);
-        together.forEach((s, i) => {
-          expect(maxAbsDiff(s.logprob, alone[i].logprob)).toBeLessThanOrEqual(1e-5);
-          expect(maxAbsDiff(s.mean, alone[i].mean)).toBeLessThanOrEqual(1e-5);
-          expect(maxAbsDiff(s.std, alone[i].std)).toBeLessThanOrEqual(1e-5);
-        });
+        sameAsAlone(together, alone);
       } finally {
         await model.close();
       }
@@ -135,10 +141,8 @@ describe('scoring texts that begin alike', () => {
       together.forEach((s, i) => {
         expect(s.ids).toEqual(more[i]);
         expect(Array.from(s.logprob.slice(1)).every(Number.isFinite)).toBe(true);
-        expect(maxAbsDiff(s.logprob, alone[i].logprob)).toBeLessThanOrEqual(1e-5);
-        expect(maxAbsDiff(s.mean, alone[i].mean)).toBeLessThanOrEqual(1e-5);
-        expect(maxAbsDiff(s.std, alone[i].std)).toBeLessThanOrEqual(1e-5);
       });
+      sameAsAlone(together, alone);
     } finally {
       await model.close();
     }
@@ -195,11 +199,7 @@ describe('scoring texts that begin alike', () => {
       });
       const together = await fed((m) => m.scoreIds(texts));
       check(together.scores);
-      together.scores.forEach((s, i) => {
-        expect(maxAbsDiff(s.logprob, alone.scores[i].logprob)).toBeLessThanOrEqual(1e-5);
-        expect(maxAbsDiff(s.mean, alone.scores[i].mean)).toBeLessThanOrEqual(1e-5);
-        expect(maxAbsDiff(s.std, alone.scores[i].std)).toBeLessThanOrEqual(1e-5);
-      });
+      sameAsAlone(together.scores, alone.scores);
       // Four texts share 23 positions: three of them no longer feed them (the prefix is fed once).
       expect(together.positions, where).toBeLessThanOrEqual(alone.positions - 60);
     }
